@@ -196,6 +196,9 @@ class _Batch:
     converged: np.ndarray  # (S,) stopped by the ftol or gtol test (not by a failed line search)
 
 
+# Starts that wander into overflow produce inf/NaN directions; the descent test below
+# restarts them from -g, so numpy's warnings about them would only alarm the reader.
+@np.errstate(all="ignore")
 def _lbfgs_batch(fun, x0, *, ftol=_FTOL, gtol=_GTOL, memory=_MEMORY, maxiter=_MAXITER,
                  max_backtracks=30, c1=1e-4) -> _Batch:
     """Minimise fun for every row of x0 at once; fun(x, idx) -> (f, grad) on rows idx.
