@@ -15,6 +15,8 @@ Modules, in the order the course teaches them:
 ``models``       a registry of published training runs
 ``data``         the loader for published tables of training runs
 ``fitting``      Hoffmann et al.'s Huber fit from 4,500 starts, and bootstrap intervals
+``uncertainty``  a plan as a range: bootstrap refits carried to N, D, loss and dollars
+``oracle``       a budgeted training oracle with a hidden law, for a graded scaling study
 ``plots``        matplotlib helpers the chapters call (no maths of their own)
 ``explore``      explorers: live widgets in Jupyter, precomputed frames on the site
 ``grading``      checks, hidden tests and the sandboxed autograder (``python -m lessons.autograde``)

@@ -665,8 +665,9 @@ def bootstrap(n_params, n_tokens, loss, *, n_resamples: int = 1000, seed: int = 
         Seed of numpy's default generator; the same seed gives the same result [integer].
     level : float
         Coverage of the intervals, e.g. 0.95 for 2.5th-97.5th percentiles [fraction].
-    start : FitResult or Fit, optional
-        Where every refit starts; by default the full-data fit from the 4,500-start grid.
+    start : FitResult, Fit or str, optional
+        Where every refit starts (a name picks a fit of :data:`lessons.chinchilla.FITS`); by
+        default the full-data fit from the 4,500-start grid.
     delta, objective
         As in :func:`fit_parametric`.
     ftol, gtol : float
@@ -715,6 +716,8 @@ def bootstrap(n_params, n_tokens, loss, *, n_resamples: int = 1000, seed: int = 
     if start is None:
         start = fit_parametric(n_params, n_tokens, loss, delta=dlt, objective=mode)
     f0 = start.fit if isinstance(start, FitResult) else start
+    if isinstance(f0, str):
+        f0 = _law().get_fit(f0)
     if not isinstance(f0, _law().Fit):
         raise ValueError(f"start must be a FitResult or a Fit; got {type(start).__name__}.")
     theta0 = np.array([math.log(f0.A), math.log(f0.B), math.log(f0.E), f0.alpha, f0.beta])
