@@ -52,13 +52,15 @@ GOAL_BOOTSTRAP_SECONDS = 30.0
 SIG_RTOL = 5e-4  # "same to 4 significant digits"
 
 
-def loop_objective(theta, log_n, log_d, log_l):
-    """Σ Huber_δ(LSE(a − α ln N, b − β ln D, e) − ln L), written as in the replication."""
+def loop_objective(theta, log_n, log_d, log_l, weights=None):
+    """Σ w_i Huber_δ(LSE(a − α ln N, b − β ln D, e) − ln L), written as in the replication
+    (weights: bootstrap counts, used by bench/bootstrap.py; none means 1 each)."""
     a, b, e, alpha, beta = theta
     t1, t2 = a - alpha * log_n, b - beta * log_d
     top = np.maximum(np.maximum(t1, t2), e)
     pred = top + np.log(np.exp(t1 - top) + np.exp(t2 - top) + np.exp(e - top))
-    return huber(HUBER_DELTA, pred - log_l).sum()
+    h = huber(HUBER_DELTA, pred - log_l)
+    return h.sum() if weights is None else (weights * h).sum()
 
 
 def loop_objective_logsumexp(theta, log_n, log_d, log_l):
