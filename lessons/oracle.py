@@ -56,6 +56,7 @@ __all__ = [
     "Oracle",
     "Runs",
     "Score",
+    "read_prediction",
     "score_study",
 ]
 
@@ -501,13 +502,45 @@ def score_study(study, seeds=(PUBLIC_SEED,), budget_flops=DEFAULT_BUDGET) -> lis
     scores = []
     for seed in seeds:
         oracle = Oracle(budget_flops, seed=seed)
-        prediction = study(oracle)
-        if isinstance(prediction, dict) and {"n_params", "loss"} <= set(prediction):
-            n_params, ell = prediction["n_params"], prediction["loss"]
-        elif isinstance(prediction, (tuple, list)) and len(prediction) == 2:
-            n_params, ell = prediction
-        else:
-            raise ValueError("study(oracle) must return {'n_params': N, 'loss': L} or the pair "
-                             f"(N, L); got {prediction!r}.")
-        scores.append(oracle.evaluate(n_params, ell))
+        scores.append(oracle.evaluate(*read_prediction(study(oracle))))
     return scores
+
+
+def read_prediction(prediction) -> tuple[float, float]:
+    """(n_params, loss) from a study's return value: a mapping or a pair.
+
+    Parameters
+    ----------
+    prediction : dict or tuple
+        ``{"n_params": N, "loss": L}`` or ``(N, L)`` [parameters], [nats/token].
+
+    Returns
+    -------
+    tuple of float
+        (N [parameters], L [nats/token]).
+
+    Notes
+    -----
+    One reader for :func:`score_study` and the graded notebook, so both accept the same forms.
+
+    References
+    ----------
+    Hoffmann et al. (2022) §3.
+
+    Examples
+    --------
+    >>> read_prediction({"n_params": 1.2e9, "loss": 2.4})
+    (1200000000.0, 2.4)
+    """
+    if isinstance(prediction, dict) and {"n_params", "loss"} <= set(prediction):
+        n_params, ell = prediction["n_params"], prediction["loss"]
+    elif isinstance(prediction, (tuple, list)) and len(prediction) == 2:
+        n_params, ell = prediction
+    else:
+        raise ValueError("study(oracle) must return {'n_params': N, 'loss': L} or the pair "
+                         f"(N, L); got {prediction!r:.80}.")
+    try:
+        return float(n_params), float(ell)
+    except (TypeError, ValueError):
+        raise ValueError(f"the prediction's n_params and loss must be numbers; got "
+                         f"{n_params!r:.40} and {ell!r:.40}.") from None

@@ -206,3 +206,54 @@ def test_call_keyword_arguments_survive_the_round_trip():
     again = Test.from_data(test.data())
     assert again.probe.kwargs == (("at_critical_batch", True),)
     assert again.probe.key == test.probe.key
+
+
+class TestStudyScore:
+    """The oracle question's expectation: a prediction scored against the hidden law."""
+
+    @staticmethod
+    def _truth(seed):
+        from lessons import chinchilla
+        from lessons.oracle import Oracle
+
+        law = Oracle(seed=seed)._Oracle__truth
+        c = Oracle(seed=seed).target_flops
+        n, d = chinchilla.compute_optimal(c, law)
+        return n, float(chinchilla.loss(n, d, law, check_units=False))
+
+    def test_passes_the_truth_and_fails_a_miss(self):
+        from lessons.grading import Call, StudyScore, Test
+
+        n, ell = self._truth(3)
+        size = Test(Call("run_study", (3,)), StudyScore(3, "size", 1.5))
+        loss = Test(Call("run_study", (3,)), StudyScore(3, "loss", 0.05))
+        assert size.judge(np.array([n, ell])).passed and loss.judge(np.array([n, ell])).passed
+        assert not size.judge(np.array([2 * n, ell])).passed            # 2× off
+        assert not loss.judge(np.array([n, ell + 0.1])).passed
+        assert "2.00x off" in size.judge(np.array([2 * n, ell])).message
+
+    def test_another_seed_is_another_law(self):
+        from lessons.grading import StudyScore, Test, Value
+
+        n, ell = self._truth(3)
+        assert not Test(Value("p"), StudyScore(4, "loss", 0.01)).judge(np.array([n, ell])).passed \
+            or not Test(Value("p"), StudyScore(4, "size", 1.05)).judge(np.array([n, ell])).passed
+
+    @pytest.mark.parametrize("got", [(1e9, 2.5), [1e9, 2.5], np.array([1e9]), "1e9, 2.5"])
+    def test_only_a_two_entry_array(self, got):
+        from lessons.grading import StudyScore, Test, Value
+
+        verdict = Test(Value("p"), StudyScore(3, "size", 1.5)).judge(got)
+        assert not verdict.passed and "numpy.array([n_params, loss])" in verdict.message
+
+    def test_implausible_units_are_named(self):
+        from lessons.grading import StudyScore, Test, Value
+
+        verdict = Test(Value("p"), StudyScore(3, "size", 1.5)).judge(np.array([1.2, 2.5]))
+        assert not verdict.passed and "billions" in verdict.message
+
+    def test_round_trips_through_data(self):
+        from lessons.grading import Call, StudyScore, Test
+
+        t = Test(Call("run_study", (3,)), StudyScore(3, "loss", 0.05, budget=10**18), points=0.5)
+        assert Test.from_data(t.data()) == t

@@ -1,7 +1,7 @@
 """Graded exercises: public checks in notebooks, hidden tests, and a sandboxed autograder.
 
 * :mod:`lessons.grading.spec`: questions, probes (:class:`Value`, :class:`Call`) and typed
-  expectations (:class:`Number`, :class:`Array`, :class:`Choice`);
+  expectations (:class:`Number`, :class:`Array`, :class:`Choice`, :class:`StudyScore`);
 * :mod:`lessons.grading.checks`: ``check("q1")`` in a notebook, strict mode for the test run;
 * :mod:`lessons.grading.notebooks`: reading notebooks, loading a chapter's hidden tests;
 * :mod:`lessons.grading.sandbox`: running a submission in its own limited process;
@@ -14,7 +14,7 @@ student notebook from it.
 """
 
 from .checks import CheckFailed, Checks, run_hidden, strict
-from .spec import Array, Call, Choice, Number, Question, Suite, Test, Value, Verdict
+from .spec import Array, Call, Choice, Number, Question, StudyScore, Suite, Test, Value, Verdict
 
 __all__ = [
     "Array",
@@ -22,6 +22,7 @@ __all__ = [
     "CheckFailed",
     "Checks",
     "Choice",
+    "StudyScore",
     "Number",
     "Question",
     "Suite",

@@ -31,6 +31,7 @@ __all__ = [
     "Choice",
     "Number",
     "Question",
+    "StudyScore",
     "Suite",
     "Test",
     "Value",
@@ -251,6 +252,49 @@ class Choice:
                 "why": dict(self.why)}
 
 
+@dataclass(frozen=True)
+class StudyScore:
+    """A scaling-study prediction (N_opt, loss) scored against an oracle's hidden law.
+
+    The probe returns ``numpy.array([n_params, loss])``, the prediction of a study run against
+    ``lessons.oracle.Oracle(budget, seed=seed)``. ``part`` is ``"size"`` (passes when N_opt is
+    within the factor ``tolerance`` of the truth) or ``"loss"`` (within ``tolerance`` nats).
+    The truth is computed here, in the grader, from the seed.
+    """
+
+    seed: int
+    part: str
+    tolerance: float
+    budget: int = 2 * 10**18
+
+    def judge(self, got, probe) -> Verdict:
+        from lessons.oracle import Oracle  # the grader's copy, not the submission's
+
+        early = _not_answered(got, probe)
+        if early:
+            return early
+        if type(got) is not np.ndarray or got.shape != (2,):
+            return Verdict(False, f"{probe.describe()} should return numpy.array([n_params, "
+                                  f"loss]); got {_type_name(got)}.")
+        try:
+            score = Oracle(self.budget, seed=self.seed).evaluate(float(got[0]), float(got[1]))
+        except ValueError as err:
+            return Verdict(False, f"{probe.describe()}: {err}")
+        if self.part == "size":
+            ok = score.n_factor <= self.tolerance
+            what = (f"N_opt is {score.n_factor:.2f}x off the hidden law's "
+                    f"(within {self.tolerance:.3g}x passes)")
+        else:
+            ok = score.loss_error <= self.tolerance
+            what = (f"the loss is {score.loss_error:.3f} nats off the hidden law's "
+                    f"(within {self.tolerance:g} passes)")
+        return Verdict(ok, f"{probe.describe()}: {what}{'.' if ok else '; see the hint.'}")
+
+    def data(self) -> dict:
+        return {"kind": "study", "seed": self.seed, "part": self.part,
+                "tolerance": self.tolerance, "budget": self.budget}
+
+
 def _close(a: float, b: float, rtol: float) -> bool:
     return abs(a - b) <= rtol * abs(b)
 
@@ -263,6 +307,8 @@ def _type_name(x) -> str:
 
 def expectation_from_data(d: dict):
     kind = d["kind"]
+    if kind == "study":
+        return StudyScore(d["seed"], d["part"], d["tolerance"], d["budget"])
     if kind == "choice":
         return Choice(d["correct"], d["options"], dict(d["why"]))
     mistakes = {float(f): h for f, h in d["mistakes"]}
@@ -281,7 +327,7 @@ class Test:
     __test__ = False  # not a pytest test class
 
     probe: Value | Call
-    expect: Number | Array | Choice
+    expect: Number | Array | Choice | StudyScore
     points: float = 1.0
 
     def judge(self, got) -> Verdict:
