@@ -423,6 +423,9 @@ def _weights(weights, size: int) -> np.ndarray:
 def _starts(starts) -> np.ndarray:
     if isinstance(starts, str):
         return choose("starts", starts, {"grid": START_GRID}).points()
+    if isinstance(starts, _law().Fit):   # one start at a published law's constants
+        starts = [math.log(starts.A), math.log(starts.B), math.log(starts.E), starts.alpha,
+                  starts.beta]
     x0 = _finite("starts", starts)
     if x0.ndim == 1:
         x0 = x0[None, :]
@@ -571,9 +574,10 @@ def fit_parametric(n_params, n_tokens, loss, *, delta: float = HUBER_DELTA,
     objective : {"sum", "mean"}
         ``"sum"`` sums the Huber losses (the replication's fix); ``"mean"`` averages them as
         the original fit did, which makes L-BFGS stop early (Besiroglu et al. 2024).
-    starts : "grid" or array_like
-        ``"grid"``: the paper's 4,500 starts (:data:`START_GRID`); or an array of shape
-        (S, 5) of starts (ln A, ln B, ln E, α, β) [ln nats/token; dimensionless].
+    starts : "grid", Fit or array_like
+        ``"grid"``: the paper's 4,500 starts (:data:`START_GRID`); a :class:`Fit`: one start
+        at its constants; or an array of shape (S, 5) of starts (ln A, ln B, ln E, α, β)
+        [ln nats/token; dimensionless].
     weights : array_like, optional
         Non-negative weight of each run [dimensionless]; integer counts give a bootstrap refit.
     method : {"auto", "batched", "scipy"}

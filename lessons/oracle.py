@@ -56,6 +56,7 @@ __all__ = [
     "Oracle",
     "Runs",
     "Score",
+    "isoflop_design",
     "read_prediction",
     "score_study",
 ]
@@ -544,3 +545,62 @@ def read_prediction(prediction) -> tuple[float, float]:
     except (TypeError, ValueError):
         raise ValueError(f"the prediction's n_params and loss must be numbers; got "
                          f"{n_params!r:.40} and {ell!r:.40}.") from None
+
+
+def isoflop_design(total_flops, fractions=(0.03, 0.07, 0.2, 0.7), sizes: int = 7,
+                   spread=8.0, tokens_per_param=20.0) -> tuple[np.ndarray, np.ndarray]:
+    """Runs for IsoFLOP profiles that together cost at most ``total_flops``.
+
+    Parameters
+    ----------
+    total_flops : float
+        Compute to spend [FLOP].
+    fractions : sequence of float
+        Share of ``total_flops`` given to each IsoFLOP budget [fractions summing to ≤ 1].
+    sizes : int
+        Model sizes per budget [count].
+    spread : float
+        Sizes run from n0/spread to n0·spread, geometrically, around n0 [ratio].
+    tokens_per_param : float
+        Where n0 sits: the size whose D/N is this at its budget [tokens/parameter].
+
+    Returns
+    -------
+    (n_params, n_tokens) : tuple of numpy.ndarray
+        Whole model sizes [parameters] and token counts [tokens]; Σ 6·N·D ≤ total_flops.
+
+    Notes
+    -----
+    Budget k gets C_k = fraction_k · total; each of its runs costs C_k/sizes, so
+    D = ⌊C_k/(6·sizes·N)⌋; n0 = √(C_k/(6·sizes·tokens_per_param)), so that D/N equals
+    tokens_per_param at n0 (C = 6·N·D with D = r·N).
+
+    References
+    ----------
+    Hoffmann et al. (2022) §3.2 (IsoFLOP profiles).
+
+    Examples
+    --------
+    >>> n, d = isoflop_design(2e18)
+    >>> n.size, bool(Oracle.cost(n, d) <= 2e18)
+    (28, True)
+    """
+    total = float(positive("total_flops", total_flops, unit="FLOP"))
+    shares = positive("fractions", fractions)
+    if shares.ndim != 1 or shares.sum() > 1 + 1e-12:
+        raise ValueError(f"fractions must be a list of shares of the budget summing to at "
+                         f"most 1; got {list(np.atleast_1d(shares))}.")
+    if isinstance(sizes, bool) or not isinstance(sizes, (int, np.integer)) or sizes < 1:
+        raise ValueError(f"sizes must be a whole number >= 1; got {sizes!r}.")
+    spread = float(positive("spread", spread))
+    if spread < 1:
+        raise ValueError(f"spread must be >= 1 (a ratio); got {spread!r}.")
+    ratio = float(positive("tokens_per_param", tokens_per_param, unit="tokens/parameter"))
+    mults = np.geomspace(1.0 / spread, spread, sizes)
+    n_all, d_all = [], []
+    for share in shares:
+        per_run = total * share / sizes
+        n = np.rint(math.sqrt(per_run / (_FLOPS_PER_PARAM_TOKEN * ratio)) * mults)
+        n_all.append(n)
+        d_all.append(np.floor(per_run / (_FLOPS_PER_PARAM_TOKEN * n)))
+    return np.concatenate(n_all), np.concatenate(d_all)

@@ -440,3 +440,46 @@ def mup_lr_sweep(sweeps, *, title: str | None = None):
 
 
 __all__ += ["mup_coord_check", "mup_lr_sweep"]
+
+
+def histogram(values, *, xlabel: str, title: str | None = None, logx: bool = False,
+              marks: Mapping[str, float] | None = None, bins: int = 40, ax=None):
+    """A histogram of samples (e.g. bootstrap refits), with vertical lines at marked values.
+
+    Parameters
+    ----------
+    values : array_like
+        Samples [the unit in ``xlabel``]; infinite values are left out (and counted in the
+        y-axis label).
+    xlabel : str
+        Axis label with unit in brackets.
+    title : str, optional
+    logx : bool
+        Logarithmic bins and axis.
+    marks : mapping, optional
+        Legend label -> x position of a vertical line [the unit in ``xlabel``].
+    bins : int
+        Number of bins.
+    ax : matplotlib Axes, optional
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> fig = histogram([1.0, 2.0, 2.5, float("inf")], xlabel="v [-]", marks={"point": 2.0})
+    >>> fig.axes[0].get_ylabel()
+    'refits (1 infinite, not shown)'
+    """
+    fig, ax = new_figure() if ax is None else (ax.figure, ax)
+    v = np.asarray(values, dtype=float).ravel()
+    finite = v[np.isfinite(v)]
+    edges = (np.geomspace(finite.min(), finite.max(), bins + 1) if logx
+             else np.linspace(finite.min(), finite.max(), bins + 1))
+    ax.hist(finite, bins=edges, color=_COLORS[0], alpha=0.75)
+    for k, (label, x) in enumerate((marks or {}).items()):
+        ax.axvline(x, color=_COLORS[(k + 1) % len(_COLORS)], lw=2, ls="--", label=label)
+    n_inf = v.size - finite.size
+    ylabel = "refits" + (f" ({n_inf} infinite, not shown)" if n_inf else "")
+    return _finish(fig, ax, xlabel, ylabel, title, logx, False)

@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from lessons import chinchilla, fitting, oracle
-from lessons.oracle import BudgetExceeded, Oracle, score_study
+from lessons.oracle import BudgetExceeded, Oracle, isoflop_design, score_study
 
 
 def truth(o: Oracle):
@@ -16,21 +16,8 @@ def truth(o: Oracle):
     return o._Oracle__truth
 
 
-def isoflop_design(budget, fractions=(0.03, 0.07, 0.2, 0.7), spread=3):
-    """The course's reference design: four IsoFLOP budgets, sizes 1/2^spread× … 2^spread×
-    around 20 tokens per parameter."""
-    mults = 2.0 ** np.arange(-spread, spread + 1)
-    n, d = [], []
-    for frac in fractions:
-        c = budget * frac / mults.size
-        n0 = math.sqrt(c / 120)
-        n += list(n0 * mults)
-        d += list(c / (6 * n0 * mults))
-    return np.array(n), np.array(d)
-
-
 def reference_study(o: Oracle):
-    n, d = isoflop_design(o.remaining * 0.999)
+    n, d = isoflop_design(o.remaining)
     runs = o.train(n, d)
     fit = fitting.fit_parametric(runs.n_params, runs.n_tokens, runs.loss).fit
     n_opt, d_opt = chinchilla.compute_optimal(o.target_flops, fit)
@@ -180,7 +167,7 @@ class TestRecovery:
     @pytest.mark.parametrize("seed", [0, oracle.PUBLIC_SEED])
     def test_exponents_and_floor(self, seed):
         o = Oracle(seed=seed)
-        n, d = isoflop_design(o.remaining * 0.999)
+        n, d = isoflop_design(o.remaining)
         runs = o.train(n, d)
         fit = fitting.fit_parametric(runs.n_params, runs.n_tokens, runs.loss).fit
         law = truth(o)
@@ -258,3 +245,29 @@ def test_runs_table_prints():
     text, html = str(o.runs), o.runs._repr_html_()
     assert "6ND [FLOP]" in text and "2e+07" in text and "<table" in html
     assert "2 runs" in repr(o)
+
+
+class TestDesign:
+    def test_design_spends_at_most_the_budget_and_nearly_all_of_it(self):
+        n, d = isoflop_design(2e18)
+        cost = Oracle.cost(n, d)
+        assert cost <= 2 * 10**18 and cost > 0.999 * 2e18
+        Oracle().train(n, d)                       # accepted as a whole
+
+    def test_profiles_are_isoflop_and_centred_on_the_ratio(self):
+        n, d = isoflop_design(1e18, fractions=(0.5, 0.5), sizes=5, spread=4.0,
+                              tokens_per_param=20)
+        c = 6 * n * d
+        assert np.allclose(c, 1e18 / 10, rtol=1e-4)
+        assert d[2] / n[2] == pytest.approx(20, rel=1e-3)      # the middle size
+        assert n[4] / n[0] == pytest.approx(16, rel=1e-3)      # 1/4x ... 4x
+
+    @pytest.mark.parametrize("kwargs, message", [
+        ({"fractions": (0.6, 0.6)}, "at most 1"),
+        ({"sizes": 0}, "sizes"),
+        ({"spread": 0.5}, "spread"),
+        ({"tokens_per_param": -20}, "tokens_per_param"),
+    ])
+    def test_bad_designs(self, kwargs, message):
+        with pytest.raises(ValueError, match=message):
+            isoflop_design(1e18, **kwargs)
