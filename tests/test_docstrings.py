@@ -16,7 +16,8 @@ import lessons
 # Modules that hold course maths; tooling packages (grading, explorers) have their own tests.
 MATH_MODULES = [
     "budget", "chinchilla", "data", "fitting", "flops", "hardware", "kaplan", "models",
-    "mfu", "mup", "overtraining", "returns",
+    "mfu", "mup", "oracle", "overtraining", "returns", "study", "synthetic", "tinylm",
+    "uncertainty",
 ]
 
 

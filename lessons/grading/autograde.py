@@ -26,8 +26,8 @@ from .notebooks import NotebookError, chapter_of, code_cells, load_hidden_suite,
 from .sandbox import Limits, run_cells
 from .spec import Suite, Verdict
 
-__all__ = ["Grade", "collect", "default_solutions_dir", "grade_all", "grade_one", "main",
-           "write_feedback", "write_gradebook"]
+__all__ = ["Grade", "collect", "default_solutions_dir", "grade_all", "grade_one", "limits_for",
+           "main", "write_feedback", "write_gradebook"]
 
 MAX_ZIP_MEMBER = 20 * 2**20
 DEFAULT_LIMITS = Limits()
@@ -99,9 +99,33 @@ def collect(submissions: Path, staging: Path) -> list[tuple[str, Path]]:
     return out
 
 
-def grade_one(student: str, path: Path, suite: Suite, *, limits: Limits = DEFAULT_LIMITS,
+def limits_for(suite: Suite, *, cell_timeout: float | None = None,
+               total_timeout: float | None = None, memory: int | None = None) -> Limits:
+    """Sandbox limits for a chapter: given values first, then the times the chapter's hidden
+    tests declare (``Suite(..., cell_timeout=, total_timeout=)``), then the defaults.
+
+    >>> limits_for(Suite("demo", cell_timeout=30.0)).cell_timeout
+    30.0
+    >>> limits_for(Suite("demo", cell_timeout=30.0), cell_timeout=5.0).cell_timeout
+    5.0
+    >>> limits_for(Suite("demo")) == DEFAULT_LIMITS
+    True
+    """
+    def pick(given, declared, default):
+        return given if given is not None else declared if declared is not None else default
+
+    return Limits(cell_timeout=pick(cell_timeout, suite.cell_timeout, Limits.cell_timeout),
+                  total_timeout=pick(total_timeout, suite.total_timeout, Limits.total_timeout),
+                  memory=pick(memory, None, Limits.memory))
+
+
+def grade_one(student: str, path: Path, suite: Suite, *, limits: Limits | None = None,
               private: tuple = (), source: str | None = None) -> Grade:
-    """Grade one notebook against the hidden ``suite``; never raises for a bad submission."""
+    """Grade one notebook against the hidden ``suite``; never raises for a bad submission.
+
+    ``limits`` defaults to :func:`limits_for` (suite).
+    """
+    limits = limits or limits_for(suite)
     grade = Grade(student, source or Path(path).name)
     grade.scores = {qid: 0.0 for qid in suite.questions}
     try:
@@ -132,7 +156,7 @@ def grade_one(student: str, path: Path, suite: Suite, *, limits: Limits = DEFAUL
 
 
 def grade_all(items: list[tuple[str, Path]], suite: Suite, *, jobs: int | None = None,
-              limits: Limits = DEFAULT_LIMITS, private: tuple = (), progress: bool = True) -> list[Grade]:
+              limits: Limits | None = None, private: tuple = (), progress: bool = True) -> list[Grade]:
     """Grade many notebooks, ``jobs`` at a time (default: all cores), sorted by student."""
     from tqdm import tqdm
 
@@ -214,9 +238,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--solutions", type=Path, default=None,
                     help="folder of solution notebooks with hidden tests")
     ap.add_argument("-j", "--jobs", type=int, default=None, help="parallel runs (default: cores)")
-    ap.add_argument("--cell-timeout", type=float, default=Limits.cell_timeout)
-    ap.add_argument("--timeout", type=float, default=Limits.total_timeout,
-                    help="hard limit per submission [s]")
+    ap.add_argument("--cell-timeout", type=float, default=None,
+                    help=f"limit per cell [s] (default: the chapter's, else {Limits.cell_timeout:g})")
+    ap.add_argument("--timeout", type=float, default=None,
+                    help="hard limit per submission [s] (default: the chapter's, else "
+                         f"{Limits.total_timeout:g})")
     ap.add_argument("--memory-mb", type=int, default=Limits.memory // 2**20)
     ap.add_argument("--no-progress", action="store_true")
     args = ap.parse_args(argv)
@@ -228,8 +254,8 @@ def main(argv: list[str] | None = None) -> int:
         items = collect(args.submissions, staging)
         chapter = args.chapter or _majority_chapter(items, solutions)
         suite = load_hidden_suite(solutions / f"{chapter}.ipynb")
-        limits = Limits(cell_timeout=args.cell_timeout, total_timeout=args.timeout,
-                        memory=args.memory_mb * 2**20)
+        limits = limits_for(suite, cell_timeout=args.cell_timeout, total_timeout=args.timeout,
+                            memory=args.memory_mb * 2**20)
         subs = args.submissions.resolve()
         private = (solutions, subs if subs.is_dir() else subs.parent, staging,
                    feedback.resolve())

@@ -1,0 +1,107 @@
+"""The fitting chapter's graded notebook: each plausible wrong answer loses points on its own.
+
+Its mutants live here rather than in the notebook: question 8 runs a whole scaling study per
+oracle seed (seconds each), so the solved study's predictions are computed once and reused by
+every mutant of the other questions.
+"""
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from lessons import chinchilla, fitting, oracle
+from lessons.grading.checks import judge_namespace
+from lessons.grading.notebooks import load_hidden_suite
+
+ROOT = Path(__file__).resolve().parents[1]
+SOLUTION = ROOT / "solutions" / "fitting.ipynb"
+
+
+class _AlwaysEqual:
+    def __eq__(self, other):
+        return True
+
+
+@pytest.fixture(scope="module")
+def graded():
+    hidden = load_hidden_suite(SOLUTION)
+    ns = {"__name__": "__main__"}
+    for cell in json.loads(SOLUTION.read_text())["cells"]:
+        if cell["cell_type"] == "code" and "hidden-run" not in cell["metadata"].get("tags", []):
+            exec(compile("".join(cell["source"]), "<notebook>", "exec"), ns)
+    seeds = {t.probe.args[0] for t in hidden.questions["q8"].tests}
+    predictions = {s: ns["run_study"](s) for s in seeds}
+    ns["run_study"] = predictions.__getitem__      # the same answers, without rerunning
+    full = hidden.score(judge_namespace(hidden, ns))
+    return hidden, ns, full
+
+
+def _one_budget_study(o):
+    n, d = oracle.isoflop_design(o.remaining, fractions=[1])
+    runs = o.train(n, d)
+    law = fitting.fit_parametric(runs.n_params, runs.n_tokens, runs.loss).fit
+    n_opt, d_opt = chinchilla.compute_optimal(o.target_flops, law)
+    return {"n_params": n_opt, "loss": float(chinchilla.loss(n_opt, d_opt, law))}
+
+
+def _mutants(ns):
+    q2 = ns["huber_objective"]
+    refit = ns["REFIT"]
+    truth_free_guess = chinchilla.compute_optimal(oracle.TARGET_MULTIPLE * oracle.DEFAULT_BUDGET,
+                                                  "besiroglu2024")
+    return [
+        ("q1", {"q1_E": chinchilla.HOFFMANN_2022.E}),                      # the printed E
+        ("q1", {"q1_a": refit.fit.b}),                                     # b for a
+        ("q1", {"q1_E": _AlwaysEqual()}),                                  # __eq__ cheat
+        ("q2", {"huber_objective": lambda *a, **k: q2(*a, **k) / len(a[3])}),   # the mean
+        ("q2", {"huber_objective": lambda *a, **k: 2 * q2(*a, **k)}),        # r², not r²/2
+        ("q3", {"q3_rounded": ns["q3_tex"]}),                              # fits swapped
+        ("q3", {"q3_tex": 1 / ns["q3_tex"]}),                              # N/D
+        ("q4", {"q4_alpha_stopped": chinchilla.HOFFMANN_2022.alpha}),      # the start
+        ("q4", {"q4_alpha_tight": ns["q4_alpha_stopped"]}),                # default tolerances
+        ("q5", {"q5_low": float(np.percentile(ns["boot"]["a"], 10))}),     # 80 % interval
+        ("q5", {"q5_high": 0.455}),                                        # the paper's
+        ("q6", {"q6_low": ns["plan"].interval("FLOPs")[0]}),               # FLOP, not USD
+        ("q6", {"q6_high": 2 * ns["q6_high"]}),                            # $4 per hour
+        ("q7", {"q7_error": -ns["q7_error"]}),                             # sign
+        ("q8", {"run_study": lambda seed: np.array([float(truth_free_guess[0]), 2.5])}),
+        ("q8", {"run_study": lambda seed: np.array(oracle.read_prediction(
+            _one_budget_study(oracle.Oracle(seed=seed))))}),
+        ("q8", {"run_study": lambda seed: (1e9, 2.5)}),                    # not an array
+        ("q9", {"q9_answer": "d"}),
+        ("q9", {"q9_answer": "a"}),
+    ]
+
+
+def test_solution_scores_full_marks_on_every_seed(graded):
+    hidden, _, full = graded
+    assert full == {qid: q.points for qid, q in hidden.questions.items()}
+    assert hidden.questions["q8"].points == 8          # public seed + three instructor seeds
+
+
+def test_each_mutant_loses_points_on_its_question_only(graded):
+    hidden, ns, full = graded
+    covered = set()
+    for qid, overrides in _mutants(ns):
+        scores = hidden.score(judge_namespace(hidden, {**ns, **overrides}))
+        assert scores[qid] < full[qid], (qid, overrides)
+        assert {k: v for k, v in scores.items() if k != qid} == \
+            {k: v for k, v in full.items() if k != qid}, (qid, overrides)
+        covered.add(qid)
+    assert covered == set(hidden.questions)
+
+
+def test_instructor_seeds_differ_from_the_public_one(graded):
+    hidden, _, _ = graded
+    seeds = {t.probe.args[0] for t in hidden.questions["q8"].tests}
+    assert oracle.PUBLIC_SEED in seeds and len(seeds) == 4
+
+
+def test_the_chapter_declares_more_time(graded):
+    from lessons.grading.autograde import limits_for
+
+    hidden, _, _ = graded
+    limits = limits_for(hidden)
+    assert limits.cell_timeout >= 60 and limits.total_timeout >= 300
