@@ -176,3 +176,13 @@ REFERENCES.update(_refs(
               "Depthwise Hyperparameter Transfer in Residual Networks: Dynamics and Scaling Limit",
               "ICLR 2024, arXiv:2309.16620"),
 ))
+
+# Added with the chapter on fitting scaling laws (the course's own scaling study).
+REFERENCES.update(_refs(
+    Reference("cover2006", "Cover, Thomas", 2006, "Elements of Information Theory (2nd ed.)",
+              "Wiley; Theorem 4.2.4 (entropy rate of a stationary Markov chain)"),
+    Reference("bengio2003", "Bengio, Ducharme, Vincent, Jauvin", 2003,
+              "A Neural Probabilistic Language Model", "JMLR 3:1137-1155"),
+    Reference("kingma2015", "Kingma, Ba", 2015, "Adam: A Method for Stochastic Optimization",
+              "ICLR 2015, arXiv:1412.6980"),
+))
