@@ -17,6 +17,9 @@ Modules, in the order the course teaches them:
 ``fitting``      Hoffmann et al.'s Huber fit from 4,500 starts, and bootstrap intervals
 ``uncertainty``  a plan as a range: bootstrap refits carried to N, D, loss and dollars
 ``oracle``       a budgeted training oracle with a hidden law, for a graded scaling study
+``synthetic``    a synthetic language (a Markov chain) whose entropy rate is known exactly
+``tinylm``       a numpy MLP language model, trained on CPU, for the course's own study
+``study``        the course's own scaling study: its configuration, sweep and results table
 ``plots``        matplotlib helpers the chapters call (no maths of their own)
 ``explore``      explorers: live widgets in Jupyter, precomputed frames on the site
 ``grading``      checks, hidden tests and the sandboxed autograder (``python -m lessons.autograde``)
