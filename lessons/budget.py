@@ -302,6 +302,39 @@ class Plan:
         """Training plus inference compute, 6ND + 2N·D_inf [FLOP]."""
         return float(lifetime_flops(self.n_params, self.n_tokens, self.inference_tokens))
 
+    def range(self, boot, level: float | None = None):
+        """This plan's budget under every bootstrap refit: N, D and loss as intervals.
+
+        Parameters
+        ----------
+        boot : BootstrapResult
+            Refits from :func:`lessons.fitting.bootstrap`.
+        level : float, optional
+            Coverage of the intervals [fraction]; default ``boot.level``.
+
+        Returns
+        -------
+        lessons.uncertainty.PlanRange
+            For the plan's ideal cost [USD] on its GPU, MFU and price; point values from the
+            plan's fit (the 2024 refit when the plan has none).
+
+        Examples
+        --------
+        >>> from lessons import data, fitting
+        >>> p = data.load_chinchilla_points()
+        >>> boot = fitting.bootstrap(p.n_params, p.n_tokens, p.loss, n_resamples=50,
+        ...                          start="besiroglu2024")
+        >>> ten_million = plan(1e7, strategy="parametric")
+        >>> low, high = ten_million.range(boot).interval("N_opt")
+        >>> bool(low < ten_million.n_params < high)
+        True
+        """
+        from .uncertainty import plan_range
+
+        return plan_range(boot, self.fit or BESIROGLU_2024.name, budget_usd=self.cost_usd,
+                          gpu=self.gpu, dtype=self.dtype, mfu=self.mfu,
+                          price_per_hour=self.price_per_hour, level=level)
+
     def days_on(self, n_devices: int) -> float:
         """Wall-clock days of this plan on ``n_devices`` devices [days]."""
         return float(wall_clock_days(self.flops, n_devices, gpu=self.gpu, mfu=self.mfu,

@@ -98,3 +98,18 @@ def test_bad_input(boot, kwargs, message):
 def test_needs_a_bootstrap():
     with pytest.raises(ValueError, match=r"lessons\.fitting\.bootstrap"):
         plan_range(chinchilla.BESIROGLU_2024, "besiroglu2024", budget_usd=1e6)
+
+
+def test_a_plan_shows_its_range(boot):
+    """budget.Plan.range: the planner's own budget, GPU, MFU and price, carried over refits."""
+    from lessons.budget import plan
+
+    p = plan(n_devices=1024, days=30, gpu="A100", mfu=0.45, price_per_hour=3.0,
+             strategy="parametric")
+    r = p.range(boot)
+    direct = plan_range(boot, "besiroglu2024", budget_usd=p.cost_usd, gpu="A100", mfu=0.45,
+                        price_per_hour=3.0)
+    assert np.array_equal(r.samples["N_opt"], direct.samples["N_opt"])
+    assert r.point["N_opt"] == pytest.approx(p.n_params)
+    low, high = r.interval("N_opt")
+    assert low < p.n_params < high
