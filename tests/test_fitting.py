@@ -250,10 +250,26 @@ def test_bootstrap_is_deterministic_per_seed(points, sub_grid_fit):
     ({"n_resamples": 1}, "n_resamples"),
     ({"n_resamples": 10.5}, "n_resamples"),
     ({"level": 95}, "level"),
-    ({"start": "besiroglu2024"}, "start"),
+    ({"start": "besiroglu2025"}, "unknown fit"),    # a name, but of no fit
+    ({"start": 1.8172}, "start"),
 ])
 def test_bootstrap_bad_input(points, kwargs, match):
     """Bad bootstrap settings -> ValueError (a level of 95 meant 0.95)."""
     kwargs = {"start": BESIROGLU_2024, **kwargs}
     with pytest.raises(ValueError, match=match):
         bootstrap(points.n_params, points.n_tokens, points.loss, **kwargs)
+
+
+def test_bootstrap_start_by_name(points):
+    """A fit's name starts the refits where the Fit object would."""
+    args = (points.n_params, points.n_tokens, points.loss)
+    by_name = bootstrap(*args, n_resamples=20, start="besiroglu2024")
+    by_fit = bootstrap(*args, n_resamples=20, start=BESIROGLU_2024)
+    assert np.array_equal(by_name.samples, by_fit.samples)
+
+
+def test_fit_start_from_a_published_law(points):
+    """starts=Fit is one start at its constants: the mean-Huber early stop of FACTS §3."""
+    res = fit_parametric(points.n_params, points.n_tokens, points.loss, objective="mean",
+                         starts=HOFFMANN_2022)
+    assert res.n_starts == 1 and res.fit.A == pytest.approx(MEAN_STOP["A"], rel=2e-3)
