@@ -1,6 +1,7 @@
 """Run the course's scaling study and write its table of final losses.
 
     python tools/run_study.py                   # the full study -> lessons/study_results.csv
+    python tools/run_study.py --out new.csv     # the full study -> new.csv, to compare first
     python tools/run_study.py --tiny --out t.csv  # a 2 x 2 sweep in seconds
 
 The configuration is :data:`lessons.study.STUDY` (``--tiny``: :data:`lessons.study.TINY`). Runs
