@@ -986,8 +986,7 @@ __all__ += ["mup_explorer"]
 # --- Fitting scaling laws to real data (chapter *Fitting scaling laws to real data*) ---------
 
 #: Target losses of the plan-range explorer [nats/token]: from easy to near the refit's E.
-_RANGE_TARGETS = (2.3, 2.2, 2.1, 2.0, 1.95, 1.9, 1.87, 1.85)
-_RANGE_PRICES = (2.0, 3.0, 4.0)
+_RANGE_TARGETS = (2.3, 2.1, 2.0, 1.9, 1.87, 1.85)
 
 
 def plan_range_explorer(boot=None, fit=None) -> Explorer:
@@ -1018,9 +1017,10 @@ def plan_range_explorer(boot=None, fit=None) -> Explorer:
     ...                          start="besiroglu2024")
     >>> ex = plan_range_explorer(boot)
     >>> ex.shape
-    (8, 3)
+    (6, 2)
     """
     from . import data, fitting, plots, uncertainty
+    from .budget import PRICE_RANGE_PER_HOUR  # the ends of the course's price range
 
     if boot is None:
         p = data.load_chinchilla_points()
@@ -1048,8 +1048,9 @@ def plan_range_explorer(boot=None, fit=None) -> Explorer:
 
     return Explorer(view, {
         "target_loss": Control("Target loss [nats/token]", _RANGE_TARGETS, default=2.0),
-        "price": Control("Price [USD/H100-hour]", _RANGE_PRICES, default=2.0,
-                         names=tuple(f"${p:g}" for p in _RANGE_PRICES)),
+        "price": Control("Price [USD/H100-hour]", PRICE_RANGE_PER_HOUR,
+                         default=PRICE_RANGE_PER_HOUR[0],
+                         names=tuple(f"${p:g}" for p in PRICE_RANGE_PER_HOUR)),
     }, title="What does a target loss cost? A range, not a number")
 
 
