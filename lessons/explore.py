@@ -986,7 +986,7 @@ __all__ += ["mup_explorer"]
 # --- Fitting scaling laws to real data (chapter *Fitting scaling laws to real data*) ---------
 
 #: Target losses of the plan-range explorer [nats/token]: from easy to near the refit's E.
-_RANGE_TARGETS = (2.3, 2.1, 2.0, 1.9, 1.87, 1.85)
+_RANGE_TARGETS = (2.3, 2.0, 1.9, 1.85)
 
 
 def plan_range_explorer(boot=None, fit=None) -> Explorer:
@@ -1017,7 +1017,7 @@ def plan_range_explorer(boot=None, fit=None) -> Explorer:
     ...                          start="besiroglu2024")
     >>> ex = plan_range_explorer(boot)
     >>> ex.shape
-    (6, 2)
+    (4, 2)
     """
     from . import data, fitting, plots, uncertainty
     from .budget import PRICE_RANGE_PER_HOUR  # the ends of the course's price range
