@@ -62,7 +62,7 @@ def _mutants(ns):
         ("q4", {"q4_alpha_stopped": chinchilla.HOFFMANN_2022.alpha}),      # the start
         ("q4", {"q4_alpha_tight": ns["q4_alpha_stopped"]}),                # default tolerances
         ("q5", {"q5_low": float(np.percentile(ns["boot"]["a"], 10))}),     # 80 % interval
-        ("q5", {"q5_high": 0.455}),                                        # the paper's
+        ("q5", {"q5_high": chinchilla.APPROACH_EXPONENTS["3. parametric loss fit"].a_range[1]}),
         ("q6", {"q6_low": ns["plan"].interval("FLOPs")[0]}),               # FLOP, not USD
         ("q6", {"q6_high": 2 * ns["q6_high"]}),                            # $4 per hour
         ("q7", {"q7_error": -ns["q7_error"]}),                             # sign
