@@ -34,8 +34,9 @@ from fit import loop_objective, verdict  # noqa: E402  (bench/fit.py, beside thi
 from scipy.optimize import minimize  # noqa: E402
 from tqdm import tqdm  # noqa: E402
 
+from lessons.chinchilla import Fit  # noqa: E402
 from lessons.data import load_chinchilla_points  # noqa: E402
-from lessons.fitting import bootstrap, fit_parametric, objective  # noqa: E402
+from lessons.fitting import bootstrap, fit_parametric, objective, theta_of  # noqa: E402
 from lessons.uncertainty import plan_range  # noqa: E402
 
 GOAL_BOOTSTRAP_SECONDS = 30.0
@@ -66,10 +67,7 @@ def main(argv=None) -> int:
           f"a 95 % CI ({lo:.3f}, {hi:.3f}), SE {boot.stderr['a']:.3f} (Besiroglu et al.: "
           "SE 0.020)")
 
-    # The batched run's count vectors, drawn as lessons.fitting.bootstrap draws them.
-    n = len(pts)
-    counts = np.random.default_rng(args.seed).multinomial(n, np.full(n, 1.0 / n),
-                                                          size=args.resamples)
+    counts = boot.counts   # the batched run's own resamples, refitted again by the loop
     logs = (np.log(pts.n_params), np.log(pts.n_tokens), np.log(pts.loss))
     x0 = full.params
     sample = range(min(args.loop_resamples, args.resamples))
@@ -88,8 +86,8 @@ def main(argv=None) -> int:
             continue
         n_cmp += 1
         e, a_, b_, al, be = boot.samples[i, :5]
-        theta = [np.log(a_), np.log(b_), np.log(e), al, be]
-        f_batched = objective(theta, *xyz, weights=counts[i])
+        f_batched = objective(theta_of(Fit("refit", E=e, A=a_, B=b_, alpha=al, beta=be,
+                                           cite=full.fit.cite)), *xyz, weights=counts[i])
         f_loop = objective(x, *xyz, weights=counts[i])
         diff = abs(x[4] / (x[3] + x[4]) - boot.samples[i, 5])
         if diff <= A_TOLERANCE or f_batched <= f_loop * (1 + F_RTOL):

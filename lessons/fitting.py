@@ -54,6 +54,7 @@ __all__ = [
     "bootstrap",
     "fit_parametric",
     "objective",
+    "theta_of",
 ]
 
 
@@ -114,6 +115,36 @@ START_GRID = StartGrid(
     beta=(0.0, 0.5, 1.0, 1.5, 2.0),
     cite=Cite("hoffmann2022", "App. D.2 (initialisation grid)"),
 )
+
+
+def theta_of(fit: Fit) -> np.ndarray:
+    """A law's constants in the fitted parameterisation (a, b, e, α, β) = (ln A, ln B, ln E, α, β).
+
+    Parameters
+    ----------
+    fit : Fit
+        A fitted law (E [nats/token], A, B, α, β).
+
+    Returns
+    -------
+    numpy.ndarray
+        Shape (5,): ln A, ln B, ln E [ln nats/token] and α, β [dimensionless].
+
+    Notes
+    -----
+    exp(LSE(a − α ln N, b − β ln D, e)) = E + A/N^α + B/D^β (Hoffmann et al. 2022, App. D.2).
+
+    References
+    ----------
+    Hoffmann et al. (2022) App. D.2.
+
+    Examples
+    --------
+    >>> from lessons.chinchilla import HOFFMANN_2022_TEX
+    >>> [round(float(v), 4) for v in theta_of(HOFFMANN_2022_TEX)]
+    [6.0073, 6.0179, 0.5267, 0.3392, 0.2849]
+    """
+    return np.array([math.log(fit.A), math.log(fit.B), math.log(fit.E), fit.alpha, fit.beta])
 
 
 # --- The objective and its gradient, for many parameter vectors at once ---------------------
@@ -342,8 +373,7 @@ class FitResult:
     @property
     def params(self) -> np.ndarray:
         """The optimum in the fitted parameterisation (a, b, e, α, β) = (ln A, ln B, ln E, α, β)."""
-        f = self.fit
-        return np.array([math.log(f.A), math.log(f.B), math.log(f.E), f.alpha, f.beta])
+        return theta_of(self.fit)
 
 
 #: Names of the bootstrapped quantities, in the column order of ``BootstrapResult.samples``.
@@ -369,6 +399,9 @@ class BootstrapResult:
         Name -> standard deviation over the converged refits [units of the quantity].
     seed : int
         Seed of the resampling [integer].
+    counts : numpy.ndarray
+        Shape (n_resamples, n): how many times each run is drawn in each resample [count];
+        row i is the weight vector of refit i.
     """
 
     samples: np.ndarray = field(compare=False)
@@ -377,6 +410,7 @@ class BootstrapResult:
     ci: dict
     stderr: dict
     seed: int
+    counts: np.ndarray = field(compare=False, default=None)
 
     def __getitem__(self, name: str) -> np.ndarray:
         """The converged refits of one quantity, e.g. ``boot["alpha"]``."""
@@ -424,8 +458,7 @@ def _starts(starts) -> np.ndarray:
     if isinstance(starts, str):
         return choose("starts", starts, {"grid": START_GRID}).points()
     if isinstance(starts, _law().Fit):   # one start at a published law's constants
-        starts = [math.log(starts.A), math.log(starts.B), math.log(starts.E), starts.alpha,
-                  starts.beta]
+        starts = theta_of(starts)
     x0 = _finite("starts", starts)
     if x0.ndim == 1:
         x0 = x0[None, :]
@@ -724,7 +757,7 @@ def bootstrap(n_params, n_tokens, loss, *, n_resamples: int = 1000, seed: int = 
         f0 = _law().get_fit(f0)
     if not isinstance(f0, _law().Fit):
         raise ValueError(f"start must be a FitResult or a Fit; got {type(start).__name__}.")
-    theta0 = np.array([math.log(f0.A), math.log(f0.B), math.log(f0.E), f0.alpha, f0.beta])
+    theta0 = theta_of(f0)
     n = log_l.size
     counts = np.random.default_rng(seed).multinomial(n, np.full(n, 1.0 / n), size=n_resamples)
     w = counts.astype(float) / (n if mode == "mean" else 1.0)
@@ -742,4 +775,4 @@ def bootstrap(n_params, n_tokens, loss, *, n_resamples: int = 1000, seed: int = 
     ci = {k: tuple(float(v) for v in np.percentile(kept[:, j], q))
           for j, k in enumerate(BOOTSTRAP_NAMES)}
     se = {k: float(kept[:, j].std(ddof=1)) for j, k in enumerate(BOOTSTRAP_NAMES)}
-    return BootstrapResult(samples, ok, lvl, ci, se, int(seed))
+    return BootstrapResult(samples, ok, lvl, ci, se, int(seed), counts)

@@ -5,7 +5,6 @@ et al. 2024: published estimates, standard errors and bootstrap intervals; the i
 sum-Huber check; the mean-Huber early stop). Each test names its source.
 """
 
-import math
 
 import numpy as np
 import pytest
@@ -22,6 +21,7 @@ from lessons.fitting import (
     bootstrap,
     fit_parametric,
     objective,
+    theta_of,
 )
 from lessons.sources import Cite
 
@@ -33,10 +33,6 @@ MEAN_STOP = {"A": 406.4, "B": 410.6, "E": 1.699, "alpha": 0.339, "beta": 0.285}
 # FACTS §3: bootstrap 95 % intervals of the replication (4,000 resamples).
 BESIROGLU_CI = {"E": (1.769, 1.871), "A": (285.2, 743.6), "B": (1042, 5810),
                 "alpha": (0.317, 0.373), "beta": (0.331, 0.415)}
-
-
-def theta_of(fit: Fit) -> list[float]:
-    return [math.log(fit.A), math.log(fit.B), math.log(fit.E), fit.alpha, fit.beta]
 
 
 @pytest.fixture(scope="module")
@@ -273,3 +269,22 @@ def test_fit_start_from_a_published_law(points):
     res = fit_parametric(points.n_params, points.n_tokens, points.loss, objective="mean",
                          starts=HOFFMANN_2022)
     assert res.n_starts == 1 and res.fit.A == pytest.approx(MEAN_STOP["A"], rel=2e-3)
+
+
+def test_bootstrap_records_its_resamples(points):
+    """counts row i is refit i's weight vector: n draws with replacement over n runs."""
+    boot = bootstrap(points.n_params, points.n_tokens, points.loss, n_resamples=30, seed=4,
+                     start=BESIROGLU_2024)
+    assert boot.counts.shape == (30, len(points))
+    assert np.all(boot.counts.sum(axis=1) == len(points))
+    # Refitting resample 0 alone, with its counts as weights, lands on the batch's refit 0.
+    one = fit_parametric(points.n_params, points.n_tokens, points.loss, weights=boot.counts[0],
+                         starts=BESIROGLU_2024, ftol=1e-15, gtol=1e-10)
+    assert one.fit.alpha == pytest.approx(boot.samples[0, 3], rel=1e-3)
+
+
+def test_theta_of_round_trips_a_fit(points):
+    res = fit_parametric(points.n_params[:40], points.n_tokens[:40], points.loss[:40],
+                         starts=BESIROGLU_2024)
+    assert np.allclose(theta_of(res.fit), res.params)
+    assert theta_of(HOFFMANN_2022)[3] == HOFFMANN_2022.alpha
