@@ -46,6 +46,7 @@ __all__ = [
     "DEFAULT_BUDGET",
     "DESIGN_FRACTIONS",
     "LOSS_TOLERANCE",
+    "MAX_PREDICTED_LOSS",
     "MIN_PARAMS",
     "MIN_TOKENS",
     "NOISE_SD",
@@ -65,7 +66,8 @@ __all__ = [
 #: The seed learners work with [integer]. Graders pass a different one.
 PUBLIC_SEED = 2024
 
-#: A study's default compute budget [FLOP]: about an hour of one H100 at 40 % MFU.
+#: A study's default compute budget [FLOP]: 1.4 H100-hours at 40 % MFU
+#: (``lessons.flops.gpu_hours(DEFAULT_BUDGET)``).
 DEFAULT_BUDGET = 2 * 10**18
 
 #: The prediction is made for this many times the study's budget [1].
@@ -73,9 +75,14 @@ TARGET_MULTIPLE = 100
 
 #: Standard deviation of the run-to-run noise on ln(loss) [log-nats, dimensionless]: a final
 #: loss is L(N, D)·exp(ε), ε ~ Normal(0, NOISE_SD²). An assumption: seed-to-seed spreads of
-#: final loss of about half a percent are typical of small language models; Hoffmann et al.'s
-#: Huber threshold of 1e-3 on log-loss sits below it, so the fit treats most points as Gaussian.
+#: final loss of about half a percent are typical of small language models. Hoffmann et al.'s
+#: Huber threshold of 1e-3 on log-loss sits below it, so their fit weighs most residuals
+#: linearly (like a median fit), which the oracle's tests show still recovers the law.
 NOISE_SD = 0.005
+
+#: Largest loss accepted in a prediction [nats/token]: above it, a number is taken for a loss
+#: in bits or a perplexity, not nats per token (uniform over a 10^8-token vocabulary is 18.4).
+MAX_PREDICTED_LOSS = 20.0
 
 #: Smallest model and token count the oracle trains [parameters], [tokens]: smaller values are
 #: taken for counts in millions or billions.
@@ -94,7 +101,7 @@ LOSS_TOLERANCE = 0.1
 
 #: Ranges the hidden law is drawn from: (low, high) of E [nats/token], α, β [1] uniformly and
 #: of ln A, ln B [log nats/token] uniformly. They bracket the published fits (Hoffmann et al.
-#: 2022 Eq. 10; Besiroglu et al. 2024 Table 1) without sitting on any of them.
+#: 2022 Eq. 10; Besiroglu et al. 2024 Table 1), so a drawn law is plausible but none of them.
 TRUTH_RANGES = {
     "E": (1.6, 2.2),
     "alpha": (0.28, 0.42),
@@ -448,7 +455,7 @@ class Oracle:
         n_pred = float(raw_count("n_params", n_params, minimum=MIN_PARAMS, unit="parameters",
                                  example="n_params=1.2e9 for 1.2B"))
         ell = float(positive("loss", loss, unit="nats/token"))
-        if ell > 20:
+        if ell > MAX_PREDICTED_LOSS:
             raise ValueError(f"loss={ell!r} nats/token is not a plausible language-model loss; "
                              "predict the loss in nats per token, e.g. 2.4.")
         truth, c = self.__truth, self.target_flops

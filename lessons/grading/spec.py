@@ -265,10 +265,10 @@ class StudyScore:
     seed: int
     part: str
     tolerance: float
-    budget: int = 2 * 10**18
+    budget: int | None = None   # None: the oracle's default budget
 
     def judge(self, got, probe) -> Verdict:
-        from lessons.oracle import Oracle  # the grader's copy, not the submission's
+        from lessons.oracle import DEFAULT_BUDGET, Oracle  # imported only by chapters using it
 
         early = _not_answered(got, probe)
         if early:
@@ -277,7 +277,8 @@ class StudyScore:
             return Verdict(False, f"{probe.describe()} should return numpy.array([n_params, "
                                   f"loss]); got {_type_name(got)}.")
         try:
-            score = Oracle(self.budget, seed=self.seed).evaluate(float(got[0]), float(got[1]))
+            score = Oracle(self.budget or DEFAULT_BUDGET, seed=self.seed).evaluate(
+                float(got[0]), float(got[1]))
         except ValueError as err:
             return Verdict(False, f"{probe.describe()}: {err}")
         if self.part == "size":
