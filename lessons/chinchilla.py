@@ -44,6 +44,8 @@ __all__ = [
     "MIN_FLOPS",
     "isoflop_curve",
     "isoflop_minimum",
+    "isoflop_minima",
+    "ISOFLOP_WIDTH",
     "fit_power_law",
     "training_curve_envelope",
     "twenty_tokens_per_param",
@@ -513,6 +515,71 @@ def isoflop_minimum(n_params, losses) -> tuple[float, float]:
             "bracketed. Add model sizes beyond that end of the sweep."
         )
     return math.exp(x_star + centre), float(p0 - p1 * p1 / (4.0 * p2))
+
+
+#: Runs within this many decades of a budget count as trained with it [decades]: 10^0.05 is 12 %.
+ISOFLOP_WIDTH = 0.05
+
+
+def isoflop_minima(flops, n_params, losses, budgets=ISOFLOP_BUDGETS, width=ISOFLOP_WIDTH):
+    """The bottom of the IsoFLOP profile at each budget, from runs scattered around the budgets.
+
+    Taught in the chapters *Chinchilla and compute-optimal scaling* and *Fitting scaling laws
+    to real data*.
+
+    Parameters
+    ----------
+    flops : array_like
+        Compute of each run [FLOP].
+    n_params : array_like
+        Model size of each run [parameters, raw count].
+    losses : array_like
+        Final loss of each run [nats/token].
+    budgets : sequence of float
+        The budgets [FLOP]; default Hoffmann et al.'s nine (:data:`ISOFLOP_BUDGETS`).
+    width : float
+        Runs with |log10(C/budget)| < width belong to a budget [decades].
+
+    Returns
+    -------
+    (n_params, loss) : tuple of numpy.ndarray
+        The minimising size [parameters] and loss [nats/token] of each budget's profile.
+
+    Notes
+    -----
+    For each budget c, :func:`isoflop_minimum` on the runs with |log10(C_i/c)| < width
+    (Hoffmann et al. 2022, §3.2, Approach 2); fit N_opt ∝ C^a to the result with
+    :func:`fit_power_law`.
+
+    References
+    ----------
+    Hoffmann et al. (2022) §3.2 and Fig. 3.
+
+    Examples
+    --------
+    >>> c = np.repeat([1e20, 1e21, 1e22], 9)
+    >>> n = np.concatenate([compute_optimal(b, "besiroglu2024")[0] * np.logspace(-0.5, 0.5, 9)
+    ...                     for b in (1e20, 1e21, 1e22)])
+    >>> n_min, _ = isoflop_minima(c, n, isoflop_curve(c, n, "besiroglu2024"), [1e20, 1e21, 1e22])
+    >>> f"{fit_power_law([1e20, 1e21, 1e22], n_min)[1]:.2f}"
+    '0.51'
+    """
+    c = _flops(flops)
+    n, y = broadcast(n_params=_params(n_params),
+                     losses=positive("losses", losses, unit="nats/token"))
+    c, n = broadcast(flops=c, n_params=n)
+    w = float(positive("width", width, unit="decades"))
+    n_min, loss_min = [], []
+    for budget in _flops(budgets).ravel():
+        near = np.abs(np.log10(c / budget)) < w
+        if near.sum() < 3:
+            raise ValueError(f"only {int(near.sum())} runs lie within {w:g} decades of the budget "
+                             f"{budget:.3g} FLOP; a profile needs at least 3. Widen `width` or "
+                             "drop that budget.")
+        n_star, l_star = isoflop_minimum(n[near], y[near])
+        n_min.append(n_star)
+        loss_min.append(l_star)
+    return np.array(n_min), np.array(loss_min)
 
 
 def fit_power_law(flops, values) -> tuple[float, float]:

@@ -364,3 +364,25 @@ def test_module_exports_documented_helpers():
                  "twenty_tokens_per_param"):
         assert name in chinchilla.__all__
         assert "Chinchilla and compute-optimal scaling" in getattr(chinchilla, name).__doc__
+
+
+class TestIsoflopMinima:
+    """Approach 2 on the digitised runs: a = 0.51, near Table 2's 0.49 (FACTS §2)."""
+
+    def test_on_the_digitised_runs(self):
+        from lessons.data import load_chinchilla_points
+
+        p = load_chinchilla_points()
+        n_min, loss_min = chinchilla.isoflop_minima(p.flops, p.n_params, p.loss)
+        assert n_min.shape == loss_min.shape == (len(chinchilla.ISOFLOP_BUDGETS),)
+        _, a = chinchilla.fit_power_law(chinchilla.ISOFLOP_BUDGETS, n_min)
+        assert a == pytest.approx(0.514, abs=0.005)     # Kaplan's 0.73 is far outside
+        near = np.abs(np.log10(p.flops / 1e21)) < chinchilla.ISOFLOP_WIDTH
+        assert n_min[list(chinchilla.ISOFLOP_BUDGETS).index(1e21)] == pytest.approx(
+            chinchilla.isoflop_minimum(p.n_params[near], p.loss[near])[0])
+
+    def test_a_budget_without_runs_is_named(self):
+        c = np.repeat([1e20], 5)
+        n = np.logspace(8, 9, 5)
+        with pytest.raises(ValueError, match=r"budget 1e\+22 FLOP"):
+            chinchilla.isoflop_minima(c, n, chinchilla.isoflop_curve(c, n), [1e20, 1e22])
