@@ -98,7 +98,9 @@ def test_exercise_holds_no_solution_or_hidden_test():
     text = json.dumps(nb)
     assert nb["metadata"]["lessons"] == {"chapter": "flops", "kind": "exercise"}
     assert "hidden" not in text and "# SOLUTION" not in text and "BEGIN SOLUTION" not in text
-    assert "lstsq" not in text and "training_flops(70e9" not in text  # solution code is gone
+    assert "lstsq" not in text and "training_flops(Q1_N_PARAMS" not in text  # solutions gone
+    sources = "".join("".join(c["source"]) for c in nb["cells"])
+    assert 'public_checks("flops")' in sources and "Q1_N_PARAMS = 70e9" in sources
     assert all(c.get("outputs", []) == [] for c in nb["cells"])
 
 
@@ -119,6 +121,36 @@ def test_strip_solutions(source, stubbed):
 def test_unbalanced_markers_are_refused(bad):
     with pytest.raises(make_exercises.MarkerError):
         make_exercises.strip_solutions(bad)
+
+
+def test_exercise_checks_cell_is_short_and_loads_shipped_data():
+    """No data blob in the notebook: the checks come from the package, rounded (12 digits)."""
+    nb = json.loads(EXERCISE.read_text())
+    cell = next(c for c in nb["cells"] if "checks" in c["metadata"].get("tags", []))
+    source = "".join(cell["source"])
+    assert len(source.splitlines()) <= 5 and source.startswith("# Public checks")
+    data = json.loads((ROOT / "lessons" / "grading" / "public_checks" / "flops.json").read_text())
+    numbers = [t["expect"]["expected"] for q in data["questions"] for t in q["tests"]
+               if t["expect"]["kind"] == "number"]
+    assert numbers and all(float(f"{x:.12g}") == x for x in numbers)
+
+
+def test_check_data_from_another_library_release_are_not_stale(tmp_path):
+    """Last-digit differences (another numpy or scipy) pass; a changed answer does not."""
+    import shutil
+
+    shutil.copytree(ROOT / "solutions", tmp_path / "solutions")
+    make_exercises.generate(tmp_path)
+    stored = tmp_path / "lessons" / "grading" / "public_checks" / "flops.json"
+    data = json.loads(stored.read_text())
+    expect = data["questions"][0]["tests"][0]["expect"]
+    expect["expected"] *= 1 + 3e-12
+    stored.write_text(json.dumps(data))
+    assert make_exercises.generate(tmp_path, check=True) == []
+    expect["expected"] *= 1.001
+    stored.write_text(json.dumps(data))
+    assert make_exercises.generate(tmp_path, check=True) == [
+        f"{stored} is stale: run python tools/make_exercises.py"]
 
 
 def test_student_bundle_has_no_solutions(tmp_path):
@@ -165,7 +197,7 @@ class AlwaysEqual:
 def _mutants(ns):
     """(question, overrides) pairs: plausible wrong answers."""
     c = ns["q1_flops"]
-    llama = ns["llama3_8b"]
+    llama = ns["run3"]
     c8 = training_flops(llama.n_params, llama.n_tokens)
     return [
         ("q1", {"q1_flops": inference_flops(70e9, 2e12)}),                  # forward only
@@ -182,8 +214,8 @@ def _mutants(ns):
         ("q3", {"q3_card_ratio": gpu_hours(c8, mfu=0.4) / llama.device_hours}),  # inverted
         ("q4", {"q4_days_at_50": ns["q4_days_at_25"]}),                     # MFU ignored
         ("q4", {"q4_days_at_25": wall_clock_days(c, 1024, mfu=0.25) * 24}),  # hours
-        ("q5", {"q5_share_8k": ns["q5_share_8k"] * 100}),                   # percent
-        ("q5", {"q5_share_128k": ns["q5_share_8k"]}),                       # T ignored
+        ("q5", {"q5_share_short": ns["q5_share_short"] * 100}),             # percent
+        ("q5", {"q5_share_long": ns["q5_share_short"]}),                    # T ignored
         ("q6", {"q6_pf_days": training_flops(174.6e9, 300e9)}),             # FLOP, not PF-days
         ("q7", {"q7_mfu": ns["q7_mfu"] / 2}),                               # sparse A100 peak
         ("q7", {"q7_flops_per_second": ns["q7_flops_per_second"] * 3600}),  # fit on hours

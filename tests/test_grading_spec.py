@@ -4,6 +4,7 @@ Each test names the wrong answer it rejects: an object whose ``__eq__`` always r
 a ``float`` subclass, ``True`` for a number, a value off by the 6 of 6ND, a percentage.
 """
 
+import json
 import math
 
 import numpy as np
@@ -13,6 +14,7 @@ from hypothesis import strategies as st
 
 from lessons.grading import Array, Call, CheckFailed, Checks, Choice, Number, Suite, Test, Value
 from lessons.grading._wire import Failed, Missing, Opaque, Unanswered, decode, encode, probe
+from lessons.grading.checks import PUBLIC_CHECKS, public_checks, same_data
 
 
 class AlwaysEqual:
@@ -94,6 +96,22 @@ class TestNumber:
     def test_power_of_ten_hint(self):
         assert "factor 10^+3" in NUMBER.judge(EXPECTED * 1000, Q).message
 
+    @pytest.mark.parametrize("got", [70, 72.3, 7.2e5, 1.0, -70])
+    def test_a_count_in_billions_gets_the_raw_counts_hint(self, got):
+        """7.23e10 parameters answered as 72.3 ("billions") or 7.2e5 is a unit mistake."""
+        message = Number(7.23e10).judge(got, Value("q1_n_params")).message
+        assert "raw counts" in message and "70e9" in message
+
+    @pytest.mark.parametrize(("expected", "got"), [(7.23e10, 3e10), (0.4, 0.004), (5e5, 5.0),
+                                                   (2e6, 1.5e6)])
+    def test_no_raw_counts_hint_where_it_does_not_apply(self, expected, got):
+        """Not for a factor of 2 or 3, nor for a small expected value (MFU, a loss)."""
+        assert "70e9" not in Number(expected).judge(got, Q).message
+
+    def test_arrays_of_counts_get_the_hint_too(self):
+        message = Array([1e19, 2e19]).judge(np.array([10.0, 20.0]), Q).message
+        assert "raw counts" in message
+
     @given(st.floats(min_value=-1e30, max_value=1e30, allow_nan=False))
     def test_message_never_contains_the_answer(self, got):
         verdict = NUMBER.judge(got, Q)
@@ -141,11 +159,42 @@ def _checks():
 
 
 class TestChecks:
-    def test_blob_round_trip_is_deterministic(self):
-        blob = _checks().to_blob()
-        again = Checks.from_blob(blob)
-        assert again.to_blob() == blob and list(again.questions) == ["q1", "q2"]
-        assert "8.4e+23" not in blob and "840000000000000000000000" not in blob
+    def test_data_round_trip(self):
+        data = _checks().to_data()
+        again = Checks.from_data(json.loads(json.dumps(data)))
+        assert again.to_data() == data and list(again.questions) == ["q1", "q2"]
+
+    def test_data_keep_twelve_significant_digits(self):
+        """Stored numbers do not depend on the last bits a numpy or scipy release computes."""
+        check = Checks("demo")
+        check.add("q1", "x", Test(Value("x"), Number(np.float64(1 / 3),
+                                                    mistakes={np.float64(2 / 3): "twice"})))
+        a = check.to_data()
+        check2 = Checks("demo")
+        check2.add("q1", "x", Test(Value("x"), Number(1 / 3 * (1 + 4e-16),
+                                                     mistakes={2 / 3: "twice"})))
+        assert a == check2.to_data()
+        expect = a["questions"][0]["tests"][0]["expect"]
+        assert expect["expected"] == 0.333333333333 and type(expect["mistakes"][0][0]) is float
+
+    def test_same_data_tolerates_last_digits_only(self):
+        a = _checks().to_data()
+        b = json.loads(json.dumps(a).replace("1.8e+19", "1.8000000000001e+19"))
+        assert same_data(a, b)
+        c = json.loads(json.dumps(a).replace("1.8e+19", "1.81e+19"))
+        assert not same_data(a, c)
+        d = json.loads(json.dumps(a).replace("Six N D", "Six N  D"))
+        assert not same_data(a, d)
+
+    def test_public_checks_of_every_chapter_load(self):
+        for path in sorted(PUBLIC_CHECKS.glob("*.json")):
+            check = public_checks(path.stem)
+            assert check.chapter == path.stem and len(check.questions) >= 5
+
+    def test_an_unknown_chapter_says_which_exist(self):
+        with pytest.raises(ValueError, match="flops") as err:
+            public_checks("../solutions/flops")
+        assert "no public checks" in str(err.value)
 
     def test_messages(self, capsys, monkeypatch):
         monkeypatch.delenv("LESSONS_CHECKS", raising=False)

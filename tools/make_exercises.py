@@ -11,8 +11,9 @@ A solution notebook marks what students write:
 * a block between ``# BEGIN SOLUTION`` and ``# END SOLUTION``: inside a function it becomes
   ``raise NotImplementedError``; at the top level it becomes ``name = ...`` for each answer
   (``q<k>_...``) the block assigned;
-* cells tagged ``hidden-tests`` or ``hidden-run`` are removed; the cell tagged ``checks`` is
-  replaced by the same checks stored as data (it runs, with the setup cells above it, here);
+* cells tagged ``hidden-tests`` or ``hidden-run`` are removed; the cell tagged ``checks`` runs
+  here, with the setup cells above it, and its checks are stored as data in
+  ``lessons/grading/public_checks/<chapter>.json``, which the exercise's checks cell loads;
 * in Markdown, text between ``<!-- BEGIN SOLUTION -->`` and ``<!-- END SOLUTION -->`` is removed.
 
 Outputs and execution counts are cleared; the output is deterministic, so a test can regenerate
@@ -95,8 +96,17 @@ def _tags(cell: dict) -> list[str]:
     return list(cell.get("metadata", {}).get("tags", []))
 
 
-def _checks_source(cells: list[dict], index: int, name: str) -> str:
-    """Run the setup cells and the checks cell here; return the checks cell as data."""
+#: The exercise's checks cell: its data ship with the package (lessons/grading/public_checks/).
+CHECKS_CELL = """\
+# Public checks: after answering a question, run the check("q…") cell below it. A check says
+# what is wrong and gives a hint, never the answer.
+from lessons.grading import public_checks
+
+check = public_checks("{name}")"""
+
+
+def _public_checks(cells: list[dict], index: int, name: str):
+    """Run the setup cells and the checks cell here; return the checks they define."""
     from lessons.grading import Checks
 
     namespace: dict = {"__name__": f"solutions.{name}"}
@@ -106,27 +116,29 @@ def _checks_source(cells: list[dict], index: int, name: str) -> str:
     check = namespace.get("check")
     if not isinstance(check, Checks):
         raise MarkerError(f"{name}: the cell tagged {CHECKS_TAG!r} must define `check = Checks(...)`")
-    return ("# Public checks: run `check(\"q1\")` after answering question 1. They say what is\n"
-            "# wrong and give a hint, never the answer. Generated from the solution notebook.\n"
-            "from lessons.grading import Checks\n\n"
-            f'check = Checks.from_blob("""\n{check.to_blob()}\n""")')
+    return check
 
 
-def exercise_notebook(solution: dict, name: str) -> dict:
-    """The student notebook derived from a solution notebook (a new dict)."""
+def exercise_notebook(solution: dict, name: str) -> tuple[dict, dict]:
+    """The student notebook derived from a solution notebook (a new dict), and its check data."""
     nb = copy.deepcopy(solution)
-    cells = []
+    cells, data = [], None
     for i, cell in enumerate(nb["cells"]):
         tags = _tags(cell)
         if any(t in HIDDEN_TAGS for t in tags):
             continue
         if cell["cell_type"] == "code":
-            source = (_checks_source(nb["cells"], i, name) if CHECKS_TAG in tags
-                      else strip_solutions(_source(cell)))
+            if CHECKS_TAG in tags:
+                data = _public_checks(nb["cells"], i, name).to_data()
+                source = CHECKS_CELL.format(name=name)
+            else:
+                source = strip_solutions(_source(cell))
             cell.update(source=source, outputs=[], execution_count=None)
         elif cell["cell_type"] == "markdown":
             cell["source"] = _MD_BLOCK.sub("", _source(cell))
         cells.append(cell)
+    if data is None:
+        raise MarkerError(f"{name}: no code cell is tagged {CHECKS_TAG!r}")
     nb["cells"] = cells
     meta = {k: v for k, v in nb.get("metadata", {}).items() if k in ("kernelspec", "language_info")}
     # The chapter is the file's stem (a chapter, its solution and its exercise share one stem), so
@@ -134,7 +146,7 @@ def exercise_notebook(solution: dict, name: str) -> dict:
     meta["lessons"] = {"chapter": name, **solution.get("metadata", {}).get("lessons", {}),
                        "kind": "exercise"}
     nb["metadata"] = meta
-    return nb
+    return nb, data
 
 
 def dumps(nb: dict) -> str:
@@ -165,17 +177,30 @@ def pair_problems(solutions: Path) -> list[str]:
 
 
 def generate(root: Path = ROOT, check: bool = False) -> list[str]:
-    """Write (or, with ``check``, compare) every exercise; return the problems found."""
+    """Write (or, with ``check``, compare) every exercise and its check data; return problems.
+
+    Notebooks must match exactly; check data must match in structure and text, numbers within
+    a relative 1e-9, since their last digits may come from another numpy or scipy release.
+    """
+    from lessons.grading.checks import dumps as dump_checks
+    from lessons.grading.checks import same_data
+
     problems = []
-    (root / "exercises").mkdir(exist_ok=True)
+    store = root / "lessons" / "grading" / "public_checks"
+    for folder in (root / "exercises", store):
+        folder.mkdir(parents=True, exist_ok=True)
     for sol in sorted((root / "solutions").glob("*.ipynb")):
-        text = dumps(exercise_notebook(json.loads(sol.read_text(encoding="utf-8")), sol.stem))
-        target = root / "exercises" / sol.name
-        if check:
-            if not target.exists() or target.read_text(encoding="utf-8") != text:
-                problems.append(f"{target} is stale: run python tools/make_exercises.py")
-        else:
+        nb, data = exercise_notebook(json.loads(sol.read_text(encoding="utf-8")), sol.stem)
+        text, target, stored = dumps(nb), root / "exercises" / sol.name, store / f"{sol.stem}.json"
+        if not check:
             target.write_text(text, encoding="utf-8")
+            stored.write_text(dump_checks(data), encoding="utf-8")
+            continue
+        if not target.exists() or target.read_text(encoding="utf-8") != text:
+            problems.append(f"{target} is stale: run python tools/make_exercises.py")
+        if not stored.exists() or not same_data(json.loads(stored.read_text(encoding="utf-8")),
+                                                data):
+            problems.append(f"{stored} is stale: run python tools/make_exercises.py")
     return problems
 
 

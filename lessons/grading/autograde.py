@@ -22,7 +22,8 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .notebooks import NotebookError, chapter_of, code_cells, load_hidden_suite, read_submission
+from .inputs import Grading, load_grading, parameters_index, with_inputs
+from .notebooks import NotebookError, cell_source, cell_tags, chapter_of, read_submission
 from .sandbox import Limits, run_cells
 from .spec import Suite, Verdict
 
@@ -119,12 +120,16 @@ def limits_for(suite: Suite, *, cell_timeout: float | None = None,
                   memory=pick(memory, None, Limits.memory))
 
 
-def grade_one(student: str, path: Path, suite: Suite, *, limits: Limits | None = None,
+def grade_one(student: str, path: Path, suite: Suite | Grading, *, limits: Limits | None = None,
               private: tuple = (), source: str | None = None) -> Grade:
-    """Grade one notebook against the hidden ``suite``; never raises for a bad submission.
+    """Grade one notebook; never raises for a bad submission.
 
-    ``limits`` defaults to :func:`limits_for` (suite).
+    ``suite`` is a chapter's :class:`~lessons.grading.inputs.Grading` (the notebook is run once
+    as submitted and once per set of hidden inputs) or a bare hidden :class:`Suite` (run
+    once). ``limits`` defaults to :func:`limits_for` (suite).
     """
+    grading = suite if isinstance(suite, Grading) else Grading(suite, (), "")
+    suite = grading.public
     limits = limits or limits_for(suite)
     grade = Grade(student, source or Path(path).name)
     grade.scores = {qid: 0.0 for qid in suite.questions}
@@ -143,19 +148,35 @@ def grade_one(student: str, path: Path, suite: Suite, *, limits: Limits | None =
         grade.status, grade.reason = "not graded", str(exc)
         grade.verdicts = {qid: [] for qid in suite.questions}
         return grade
-    run = run_cells(code_cells(nb), suite.probes(), limits=limits, private=private)
-    grade.cell_errors, grade.notes = run.cell_errors, grade.notes + run.notes
-    if run.status != "ok":  # no answers came back: say why, not "not answered" 17 times
-        grade.status, grade.reason = "not graded", run.reason
-        grade.verdicts = {qid: [] for qid in suite.questions}
-        return grade
-    grade.answers = run.answers
-    grade.verdicts = suite.judge(run.answers)
-    grade.scores = suite.score(grade.verdicts)
+    code = [(cell_source(c), cell_tags(c)) for c in nb["cells"]
+            if isinstance(c, dict) and c.get("cell_type") == "code"]
+    at = parameters_index(code, grading.parameters_source)
+    if grading.hidden and at is None:
+        grade.notes.append("no cell tagged 'parameters' holds the question inputs (deleted or "
+                           "edited?): the grader's inputs were set before the first cell")
+    verdicts = []
+    for k, variant in enumerate(grading.variants):
+        run = run_cells(with_inputs([s for s, _ in code], at, variant.inputs),
+                        variant.suite.probes(), limits=limits, private=private)
+        if k == 0:
+            grade.cell_errors, grade.notes = run.cell_errors, grade.notes + run.notes
+            if run.status != "ok":  # no answers came back: say why, not "not answered" 17 times
+                grade.status, grade.reason = "not graded", run.reason
+                grade.verdicts = {qid: [] for qid in suite.questions}
+                return grade
+            grade.answers = run.answers
+        elif run.status != "ok":
+            grade.status = "partial"
+            grade.reason = f"the run with the grader's inputs did not finish: {run.reason}"
+        verdicts.append(variant.suite.judge(run.answers))
+    grade.scores = grading.score(verdicts)
+    grade.verdicts = {qid: verdicts[0][qid] + [
+        Verdict(v.passed, f"with the grader's inputs: {v.message}", v.answered)
+        for run in verdicts[1:] for v in run[qid]] for qid in suite.questions}
     return grade
 
 
-def grade_all(items: list[tuple[str, Path]], suite: Suite, *, jobs: int | None = None,
+def grade_all(items: list[tuple[str, Path]], suite: Suite | Grading, *, jobs: int | None = None,
               limits: Limits | None = None, private: tuple = (), progress: bool = True) -> list[Grade]:
     """Grade many notebooks, ``jobs`` at a time (default: all cores), sorted by student."""
     from tqdm import tqdm
@@ -253,13 +274,14 @@ def main(argv: list[str] | None = None) -> int:
     try:
         items = collect(args.submissions, staging)
         chapter = args.chapter or _majority_chapter(items, solutions)
-        suite = load_hidden_suite(solutions / f"{chapter}.ipynb")
+        grading = load_grading(solutions / f"{chapter}.ipynb")
+        suite = grading.public
         limits = limits_for(suite, cell_timeout=args.cell_timeout, total_timeout=args.timeout,
                             memory=args.memory_mb * 2**20)
         subs = args.submissions.resolve()
         private = (solutions, subs if subs.is_dir() else subs.parent, staging,
                    feedback.resolve())
-        grades = grade_all(items, suite, jobs=args.jobs, limits=limits, private=private,
+        grades = grade_all(items, grading, jobs=args.jobs, limits=limits, private=private,
                            progress=not args.no_progress)
         args.output.parent.mkdir(parents=True, exist_ok=True)
         write_gradebook(grades, suite, args.output)

@@ -16,16 +16,17 @@ q1 (Six N D): all checks pass.
 
 from __future__ import annotations
 
-import base64
 import json
+import math
 import os
 import sys
-import zlib
+from pathlib import Path
 
 from . import _wire
 from .spec import Question, Suite, Test, Verdict
 
-__all__ = ["STRICT_ENV", "CheckFailed", "Checks", "judge_namespace", "run_hidden", "strict"]
+__all__ = ["PUBLIC_CHECKS", "STRICT_ENV", "CheckFailed", "Checks", "judge_namespace",
+           "public_checks", "run_hidden", "strict"]
 
 #: Environment variable that makes failed checks raise.
 STRICT_ENV = "LESSONS_CHECKS"
@@ -88,26 +89,98 @@ class Checks(Suite):
         if failed and strict():
             raise CheckFailed(text)
 
-    # The exercise notebook carries the checks as data, so it does not spell out the expressions
-    # that compute the expected values.
+    # The exercise notebook loads its checks as data (public_checks), so it does not spell out
+    # the expressions that compute the expected values.
 
-    def to_blob(self) -> str:
-        """The checks as compressed, base64-encoded JSON, deterministic for one content."""
-        data = {"chapter": self.chapter,
-                "questions": [{"id": q.id, "title": q.title, "tests": [t.data() for t in q.tests]}
-                              for q in self.questions.values()]}
-        raw = json.dumps(data, sort_keys=True, separators=(",", ":")).encode()
-        text = base64.b64encode(zlib.compress(raw, 9)).decode()
-        return "\n".join(text[i:i + 88] for i in range(0, len(text), 88))
+    def to_data(self) -> dict:
+        """The checks as JSON-ready data, numbers rounded to :data:`SIGNIFICANT_DIGITS`.
+
+        Rounding makes the data the same whichever numpy or scipy computed them: their last
+        bits differ between releases, the first twelve digits do not.
+        """
+        return _rounded({"chapter": self.chapter,
+                         "questions": [{"id": q.id, "title": q.title,
+                                        "tests": [t.data() for t in q.tests]}
+                                       for q in self.questions.values()]})
 
     @classmethod
-    def from_blob(cls, blob: str) -> Checks:
-        """Rebuild checks written by :meth:`to_blob`."""
-        data = json.loads(zlib.decompress(base64.b64decode("".join(blob.split()))))
+    def from_data(cls, data: dict) -> Checks:
+        """Rebuild checks written by :meth:`to_data`."""
         checks = cls(data["chapter"])
         for q in data["questions"]:
             checks.add(q["id"], q["title"], *(Test.from_data(t) for t in q["tests"]))
         return checks
+
+
+#: Significant digits kept in stored check data; the checks' tolerances are far coarser.
+SIGNIFICANT_DIGITS = 12
+
+#: The exercises' public checks, one ``<chapter>.json`` each, written by
+#: ``tools/make_exercises.py`` from the solution notebooks and shipped with the package.
+PUBLIC_CHECKS = Path(__file__).with_name("public_checks")
+
+
+def _rounded(value):
+    if type(value).__module__ == "numpy" and hasattr(value, "item"):
+        value = value.item()  # a numpy scalar (the course's functions return them) -> int/float
+    if type(value) is float:
+        return float(f"{value:.{SIGNIFICANT_DIGITS}g}") if math.isfinite(value) else value
+    if isinstance(value, dict):
+        return {k: _rounded(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_rounded(v) for v in value]
+    return value
+
+
+def dumps(data: dict) -> str:
+    """Check data as stored: sorted keys, one item per line, a final newline."""
+    return json.dumps(data, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def same_data(a, b, rtol: float = 1e-9) -> bool:
+    """Whether two check data agree: equal structure and text, numbers within ``rtol``.
+
+    >>> same_data({"x": [1.0, "a"]}, {"x": [1.0 + 1e-12, "a"]})
+    True
+    >>> same_data({"x": 1.0}, {"x": 1.001})
+    False
+    """
+    if type(a) is float or type(b) is float:
+        return (type(a) in (int, float) and type(b) in (int, float)
+                and math.isclose(a, b, rel_tol=rtol, abs_tol=0.0))
+    if isinstance(a, dict) and isinstance(b, dict):
+        return a.keys() == b.keys() and all(same_data(a[k], b[k], rtol) for k in a)
+    if isinstance(a, list) and isinstance(b, list):
+        return len(a) == len(b) and all(same_data(x, y, rtol) for x, y in zip(a, b, strict=True))
+    return type(a) is type(b) and a == b
+
+
+def public_checks(chapter: str) -> Checks:
+    """The public checks of a chapter's exercise notebook: ``check = public_checks("flops")``.
+
+    Parameters
+    ----------
+    chapter : str
+        The chapter's name, the stem its chapter, solution and exercise share.
+
+    Returns
+    -------
+    Checks
+        Callable as ``check("q1")``.
+
+    Examples
+    --------
+    >>> check = public_checks("flops")
+    >>> check("q1", {})
+    q1 (FLOPs and H100-hours for 70B parameters on 2T tokens): not answered yet.
+    """
+    available = sorted(p.stem for p in PUBLIC_CHECKS.glob("*.json"))
+    if chapter not in available:
+        raise ValueError(f"no public checks for chapter {chapter!r}; this copy of the course "
+                         f"has {', '.join(available) or 'none'}. Install the course version "
+                         "that matches this notebook (see its README).")
+    data = json.loads((PUBLIC_CHECKS / f"{chapter}.json").read_text(encoding="utf-8"))
+    return Checks.from_data(data)
 
 
 def run_hidden(suite: Suite, namespace: dict) -> dict[str, float]:

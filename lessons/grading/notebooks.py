@@ -18,7 +18,7 @@ from pathlib import Path
 from .spec import Suite
 
 __all__ = ["MAX_NOTEBOOK_BYTES", "NotebookError", "cell_source", "cell_tags", "chapter_of",
-           "code_cells", "load_hidden_suite", "read_notebook", "read_submission"]
+           "load_hidden_suite", "read_notebook", "read_submission"]
 
 #: Larger submissions are refused unread [bytes].
 MAX_NOTEBOOK_BYTES = 20 * 2**20
@@ -73,12 +73,6 @@ def read_submission(path: Path) -> dict:
     return nb
 
 
-def code_cells(nb: dict) -> list[str]:
-    """Sources of the code cells, in order."""
-    return [cell_source(c) for c in nb["cells"]
-            if isinstance(c, dict) and c.get("cell_type") == "code"]
-
-
 def chapter_of(nb: dict) -> str | None:
     """The chapter a course notebook belongs to (``metadata.lessons.chapter``), if recorded."""
     meta = nb.get("metadata")
@@ -88,20 +82,8 @@ def chapter_of(nb: dict) -> str | None:
 
 
 def load_hidden_suite(solution: Path) -> Suite:
-    """Build the hidden :class:`Suite` of a solution notebook, in this process.
+    """The hidden :class:`Suite` of a solution notebook for its own inputs (see
+    :func:`lessons.grading.inputs.load_grading`, which also builds the hidden-input variants)."""
+    from .inputs import load_grading  # inputs builds on this module
 
-    Runs the setup cells up to the one tagged ``checks``, then the cells tagged
-    ``hidden-tests`` (instructor code: definitions computed with :mod:`lessons`), and returns
-    the :class:`Suite` they name ``hidden``. Cells above ``checks`` must hold no solutions.
-    """
-    nb = read_notebook(solution)
-    namespace: dict = {"__name__": "lessons.grading.hidden"}
-    cells = [c for c in nb["cells"] if c.get("cell_type") == "code"]
-    last_setup = max((i for i, c in enumerate(cells) if CHECKS_TAG in cell_tags(c)), default=-1)
-    for i, cell in enumerate(cells):
-        if i <= last_setup or HIDDEN_TAG in cell_tags(cell):
-            exec(compile(cell_source(cell), f"{solution} (hidden tests)", "exec"), namespace)
-    suite = namespace.get("hidden")
-    if not isinstance(suite, Suite):
-        raise ValueError(f"{solution}: no cell tagged {HIDDEN_TAG!r} defines `hidden = Suite(...)`.")
-    return suite
+    return load_grading(solution).public

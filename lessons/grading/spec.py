@@ -123,6 +123,23 @@ def _is_number(x) -> bool:
     return type(x) in (int, float)
 
 
+#: A count answer below this while the expected count is above it was given in billions or
+#: millions, not as a raw count [count].
+RAW_COUNT_FLOOR = 1e6
+
+RAW_COUNTS = "use raw counts: 70 billion is 70e9, not 70"
+
+
+def _looks_scaled_down(got, expected) -> bool:
+    """True when an answer below 1e6 stands for an expected count above 1e6 (70 for 70e9).
+
+    Only answers at least 100 times too small: a factor of 2 off is another mistake.
+    """
+    got, expected = np.abs(np.asarray(got, dtype=float)), np.abs(np.asarray(expected, dtype=float))
+    return bool(np.all(expected >= RAW_COUNT_FLOOR) and np.all(got < RAW_COUNT_FLOOR)
+                and np.all(got > 0) and np.all(got <= expected / 100))
+
+
 def _ratio_hint(ratio: float) -> str:
     if not math.isfinite(ratio) or ratio <= 0:
         return "it has the wrong sign or is not finite"
@@ -169,8 +186,11 @@ class Number:
         for factor, hint in self.mistakes.items():
             if _close(got, self.expected * factor, self.rtol):
                 return Verdict(False, f"{probe.describe()} is not right: {hint}")
-        ratio = got / self.expected if self.expected else math.inf
         extra = f" Hint: {self.hint}" if self.hint else ""
+        if _looks_scaled_down(got, self.expected):
+            return Verdict(False, f"{probe.describe()} is not right: it is far too small; "
+                                  f"{RAW_COUNTS}.{extra}")
+        ratio = got / self.expected if self.expected else math.inf
         return Verdict(False, f"{probe.describe()} is not right: {_ratio_hint(ratio)}.{extra}")
 
     def data(self) -> dict:
@@ -215,6 +235,9 @@ class Array:
             if np.allclose(got, want * factor, rtol=self.rtol, atol=0):
                 return Verdict(False, f"{probe.describe()} is not right: {hint}")
         extra = f" Hint: {self.hint}" if self.hint else ""
+        if _looks_scaled_down(got, want):
+            return Verdict(False, f"{probe.describe()} is not right: every entry is far too "
+                                  f"small; {RAW_COUNTS}.{extra}")
         return Verdict(False, f"{probe.describe()} is not right for every entry.{extra}")
 
     def data(self) -> dict:
