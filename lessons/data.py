@@ -48,6 +48,7 @@ __all__ = [
     "files",
     "load_chinchilla_points",
     "load_sardana_runs",
+    "local_copy",
 ]
 
 #: Environment variable naming a folder that already holds the tables (checked, never written).
@@ -77,6 +78,11 @@ class DataFile:
         The header, in order.
     licence : str
         What the source allows.
+    redistributable : bool
+        Whether the licence lets the course hand out copies (the student bundles include
+        those; the others download from their source on first use).
+    loader : str
+        The function of this module that reads the table.
     cite : Cite
         The work the table belongs to.
     """
@@ -90,6 +96,8 @@ class DataFile:
     n_rows: int
     columns: tuple[str, ...]
     licence: str
+    redistributable: bool
+    loader: str
     cite: Cite
 
     @property
@@ -116,6 +124,8 @@ FILES: dict[str, DataFile] = {
             n_rows=245,
             columns=("x", "y", "color", "Model Size", "Training FLOP", "hex_color", "loss"),
             licence="none declared in the repository: cite it, don't redistribute it",
+            redistributable=False,
+            loader="load_chinchilla_points",
             cite=Cite("besiroglu2024", "data/svg_extracted_data.csv (digitised from Hoffmann "
                       "et al. 2022, Fig. 4)"),
         ),
@@ -135,6 +145,8 @@ FILES: dict[str, DataFile] = {
                 "eval_gauntlet/core_average", "mmlu_5_shot_avg",
             ),
             licence="Apache-2.0",
+            redistributable=True,
+            loader="load_sardana_runs",
             cite=Cite("sardana2024", "trainingresults.csv (the 47 training runs)"),
         ),
     )
@@ -284,6 +296,38 @@ def _read_checked(spec: DataFile) -> list[dict[str, str]]:
             f"{spec.source}). The copy was edited: replace it with {spec.url}."
         )
     return rows
+
+
+def local_copy(key: str) -> Path:
+    """A checked local copy of a table: from ``LESSONS_DATA_DIR``, else the cache (downloaded).
+
+    Parameters
+    ----------
+    key : str
+        The table's key in :data:`FILES`, e.g. ``"sardana2024"``.
+
+    Returns
+    -------
+    pathlib.Path
+        The file [path], after its header, row count and SHA-256 were checked.
+
+    Notes
+    -----
+    Used to put redistributable tables into the student bundles of the site.
+
+    References
+    ----------
+    See :func:`files` for each table's source and licence.
+
+    Examples
+    --------
+    >>> local_copy("sardana2024").name
+    'sardana2024_trainingresults.csv'
+    """
+    if key not in FILES:
+        raise ValueError(f"unknown table {key!r}; tables: {', '.join(FILES)}.")
+    _read_checked(FILES[key])
+    return _locate(FILES[key])[0]
 
 
 def _column(rows: list[dict[str, str]], name: str) -> np.ndarray:

@@ -1,11 +1,16 @@
-"""Shared pytest configuration."""
+"""Shared pytest configuration, and the built site (built once per session when missing)."""
 
 import os
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
+HTML = ROOT / "_build" / "html"
+BUILD_COMMAND = ["jupyter-book", "build", ".", "--all", "-W", "--keep-going"]
 
 
 def pytest_configure(config):
@@ -22,3 +27,22 @@ def pytest_configure(config):
 @pytest.fixture(scope="session")
 def root() -> Path:
     return ROOT
+
+
+def build_site() -> None:
+    """The README's build: clear the execution cache, then build everything, warnings as errors."""
+    shutil.rmtree(ROOT / "_build" / ".jupyter_cache", ignore_errors=True)
+    exe = Path(sys.executable).with_name("jupyter-book")
+    cmd = [str(exe) if exe.exists() else BUILD_COMMAND[0], *BUILD_COMMAND[1:]]
+    done = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
+    if done.returncode != 0:
+        pytest.fail(f"book build failed ({' '.join(BUILD_COMMAND)}):\n{done.stdout[-6000:]}"
+                    f"\n{done.stderr[-3000:]}")
+
+
+@pytest.fixture(scope="session")
+def site() -> Path:
+    """The built site: ``_build/html``, built now if missing or if LESSONS_REBUILD_SITE is set."""
+    if os.environ.get("LESSONS_REBUILD_SITE") or not (HTML / "index.html").exists():
+        build_site()
+    return HTML

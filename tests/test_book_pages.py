@@ -68,10 +68,15 @@ class TestConfig:
         overrides = CONFIG["sphinx"]["config"]["nb_mime_priority_overrides"]
         assert ["html", "application/vnd.jupyter.widget-view+json", None] in overrides
 
-    def test_launch_buttons(self):
-        launch = CONFIG["sphinx"]["config"]["html_theme_options"]["launch_buttons"]
-        for key in ("binderhub_url", "colab_url", "jupyterhub_url"):
-            assert launch[key].startswith("https://")
+    def test_no_theme_launch_buttons_and_no_placeholder_address(self):
+        """The theme's buttons would open a chapter's .md (Colab cannot); the exercise boxes
+        open the exercise notebook, and only for a configured repository or hub."""
+        config = CONFIG["sphinx"]["config"]
+        assert "launch_buttons" not in config["html_theme_options"]
+        assert "launch_buttons" not in CONFIG and "repository" not in CONFIG
+        assert config["html_theme_options"]["use_repository_button"] is False
+        for key in ("lessons_repository_url", "lessons_jupyterhub_url"):
+            assert key in config and "example" not in config[key]
 
     def test_static_assets_exist(self):
         static = ROOT / CONFIG["sphinx"]["config"]["html_static_path"][0]

@@ -153,14 +153,32 @@ def test_check_data_from_another_library_release_are_not_stale(tmp_path):
         f"{stored} is stale: run python tools/make_exercises.py"]
 
 
-def test_student_bundle_has_no_solutions(tmp_path):
-    out = make_exercises.bundle(tmp_path / "bundle", ROOT)
-    assert (out / "exercises" / "flops.ipynb").is_file()
-    assert (out / "lessons" / "grading" / "checks.py").is_file()
-    assert not (out / "solutions").exists()
-    notebooks = list(out.rglob("*.ipynb"))
+def test_student_bundles_hold_no_solutions(tmp_path):
+    made = make_exercises.bundles(tmp_path, ROOT)
+    zips = [p for p in made if p.suffix == ".zip"]
+    assert len(zips) == len(list((ROOT / "exercises").glob("*.ipynb")))
+    import zipfile
+
+    for z in zips:
+        with zipfile.ZipFile(z) as zf:
+            zf.extractall(tmp_path / "x")
+    notebooks = list((tmp_path / "x").rglob("*.ipynb"))
     assert notebooks and not any(make_exercises._leaks(p) for p in notebooks)
-    assert not any(":tags: [hidden-tests]" in p.read_text() for p in out.rglob("*.md"))
+    assert not any("solutions" in n for p in (tmp_path / "x").rglob("*.whl")
+                   for n in zipfile.ZipFile(p).namelist())
+
+
+def test_a_leaking_notebook_is_never_bundled(tmp_path):
+    """A solution line left in an exercise stops the bundle instead of shipping it."""
+    import shutil
+
+    (tmp_path / "exercises").mkdir()
+    shutil.copy(ROOT / "requirements.lock", tmp_path)
+    nb = json.loads(EXERCISE.read_text())
+    nb["cells"][-1]["source"] = "q8_answer = 'b'  # SOLUTION"
+    (tmp_path / "exercises" / "flops.ipynb").write_text(json.dumps(nb))
+    with pytest.raises(SystemExit, match="solution material"):
+        make_exercises.chapter_bundle("flops", tmp_path / "none.whl", tmp_path / "out", tmp_path)
 
 
 # --- Grading: solution, stub and mutants ------------------------------------------------------

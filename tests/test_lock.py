@@ -116,10 +116,11 @@ def test_no_pin_is_duplicated_for_one_python():
 
 
 def test_pyproject_dependencies_match_requirements_txt():
-    """The package's own dependencies carry the same lower bounds as requirements.txt."""
+    """The package's own dependencies (and extras) carry requirements.txt's bounds."""
     project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
     reqs = _requirements(REQUIREMENTS)
-    for line in project["dependencies"]:
+    extras = [d for group in project.get("optional-dependencies", {}).values() for d in group]
+    for line in project["dependencies"] + extras:
         dep = Requirement(line)
         name = canonicalize_name(dep.name)
         assert name in reqs, f"pyproject.toml depends on {name}; add it to requirements.txt"

@@ -2,7 +2,8 @@
 
     python tools/make_exercises.py             # write exercises/<chapter>.ipynb
     python tools/make_exercises.py --check     # exit 1 if exercises/ or a solutions pair is stale
-    python tools/make_exercises.py bundle OUT  # exercises + lessons, no solutions or hidden tests
+    python tools/make_exercises.py bundle OUT  # per chapter: its notebook and a zip to work it
+                                               # offline (notebook, lessons wheel, data, README)
 
 A solution notebook marks what students write:
 
@@ -105,6 +106,14 @@ from lessons.grading import public_checks
 check = public_checks("{name}")"""
 
 
+#: A note the exercises open with, for a notebook opened away from the course's install.
+BEFORE_YOU_START = """\
+**Before you start.** This notebook needs the course's Python package, `lessons`. In a copy of
+the course's repository, the set-up command of its README installs it; anywhere else, download
+this lesson's bundle from its page on the course site and run the one command in the bundle's
+README. If the first code cell stops with `No module named 'lessons'`, that is what is missing."""
+
+
 def _public_checks(cells: list[dict], index: int, name: str):
     """Run the setup cells and the checks cell here; return the checks they define."""
     from lessons.grading import Checks
@@ -139,6 +148,9 @@ def exercise_notebook(solution: dict, name: str) -> tuple[dict, dict]:
         cells.append(cell)
     if data is None:
         raise MarkerError(f"{name}: no code cell is tagged {CHECKS_TAG!r}")
+    first = next((i for i, c in enumerate(cells) if c["cell_type"] == "markdown"), -1)
+    cells.insert(first + 1, {"cell_type": "markdown", "id": "before-you-start", "metadata": {},
+                             "source": BEFORE_YOU_START})
     nb["cells"] = cells
     meta = {k: v for k, v in nb.get("metadata", {}).items() if k in ("kernelspec", "language_info")}
     # The chapter is the file's stem (a chapter, its solution and its exercise share one stem), so
@@ -204,21 +216,153 @@ def generate(root: Path = ROOT, check: bool = False) -> list[str]:
     return problems
 
 
-def bundle(out: Path, root: Path = ROOT) -> Path:
-    """Copy exercises/ and lessons/ (no solutions, no hidden tests) to ``out`` for students."""
-    if out.exists():
-        raise SystemExit(f"{out} exists; choose a new folder")
-    ignore = shutil.ignore_patterns("__pycache__", "*.pyc", ".ipynb_checkpoints")
-    shutil.copytree(root / "lessons", out / "lessons", ignore=ignore)
-    shutil.copytree(root / "exercises", out / "exercises", ignore=ignore)
-    for name in ("pyproject.toml", "requirements.txt", "README.md"):
-        if (root / name).exists():
-            shutil.copy2(root / name, out / name)
-    leaks = [str(p) for p in out.rglob("*") if p.is_file() and _leaks(p)]
-    if leaks:
-        shutil.rmtree(out)
-        raise SystemExit(f"refusing to export: solution material in {leaks}")
-    return out
+# --- Student bundles ----------------------------------------------------------------------------
+
+#: What the student wheel is built from (a copy, so the repository is never written).
+_WHEEL_SOURCES = ("pyproject.toml", "README.md", "LICENSE", "lessons")
+_APACHE = ROOT / "tools" / "licences" / "Apache-2.0.txt"
+
+
+def build_wheel(out: Path, root: Path = ROOT) -> Path:
+    """Build the ``lessons`` wheel into ``out`` from a clean copy of the package [path of wheel].
+
+    Uses this environment's setuptools (no download): the wheel holds the package, its
+    study table and the exercises' public checks, never solutions or hidden tests.
+    """
+    import subprocess
+    import tempfile
+
+    out.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        src = Path(tmp) / "src"
+        src.mkdir()
+        ignore = shutil.ignore_patterns("__pycache__", "*.pyc", "*.egg-info")
+        for name in _WHEEL_SOURCES:
+            (shutil.copytree if (root / name).is_dir() else shutil.copy2)(
+                root / name, src / name, **({"ignore": ignore} if (root / name).is_dir() else {}))
+        subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation",
+                        "--quiet", "--wheel-dir", str(out), str(src)], check=True)
+    wheels = sorted(out.glob("llm_planning_lessons-*.whl"))
+    if len(wheels) != 1:
+        raise SystemExit(f"expected one lessons wheel in {out}; found {[w.name for w in wheels]}")
+    return wheels[0]
+
+
+def _constraints(root: Path) -> str:
+    """The lock as a pip constraints file: every pin, without the editable project line."""
+    lines = (root / "requirements.lock").read_text(encoding="utf-8").splitlines()
+    kept = [ln for ln in lines if not ln.startswith("-e ")]
+    return ("# The versions the course was tested with (its requirements.lock), as constraints.\n"
+            + "\n".join(kept) + "\n")
+
+
+def _title(nb: dict) -> str:
+    for cell in nb["cells"]:
+        if cell["cell_type"] == "markdown":
+            for line in _source(cell).splitlines():
+                if line.startswith("# "):
+                    return line[2:].strip()
+    return "Graded exercises"
+
+
+_README = """\
+# {title}
+
+From the course *The mathematics of planning LLM training*. This folder holds the lesson's
+graded notebook, `{notebook}`, and what it needs to run on your computer: the course's Python
+package `lessons` (`{wheel}`: every formula, constant and check), `constraints.txt` (the package
+versions the course was tested with){data_line}.
+
+## Set up and open it: one command
+
+With Python 3.10 or newer, in this folder (on Windows, `py -m venv .venv`, then
+`.venv\\Scripts\\activate` instead of `. .venv/bin/activate`{windows_data}):
+
+```bash
+{command}
+```
+
+The install needs the Python package index (PyPI) once; after that everything runs offline.
+As root, JupyterLab also needs `--allow-root`.{data_note}
+
+## Work the exercises
+
+Fill in the cells marked `...` (or `raise NotImplementedError`), then run the `check("q1")`
+cell below each question: it says what is wrong and gives a hint, never the answer. Compute
+every answer from the names of the *question inputs* cell, not from the numbers it holds: the
+grader also runs your notebook with other values there. Hand in `{notebook}` as your teacher
+asks (keep its name and its cells' names).
+"""
+
+
+def _setup_command(wheel: str, notebook: str, with_data: bool) -> str:
+    env = 'LESSONS_DATA_DIR="$PWD/data" ' if with_data else ""
+    return (f'python3 -m venv .venv && . .venv/bin/activate && pip install -c constraints.txt '
+            f'"./{wheel}[jupyter]" && {env}jupyter lab {notebook}')
+
+
+def chapter_bundle(chapter: str, wheel: Path, out: Path, root: Path = ROOT) -> Path:
+    """Zip a chapter's exercise notebook with the wheel, constraints, data and a README.
+
+    Redistributable tables the notebook reads go in ``data/`` with their licence; a table
+    whose licence forbids copies makes the bundle download them on first use instead.
+    Returns the zip's path, ``out/<chapter>-exercises.zip``.
+    """
+    import zipfile
+
+    from lessons import data
+
+    notebook = root / "exercises" / f"{chapter}.ipynb"
+    if _leaks(notebook):
+        raise SystemExit(f"refusing to bundle {notebook}: it holds solution material")
+    nb_text = notebook.read_text(encoding="utf-8")
+    tables = [f for f in data.files() if f"{f.loader}(" in nb_text]
+    bundled = tables if all(f.redistributable for f in tables) else []
+    files = {notebook.name: notebook.read_bytes(), wheel.name: wheel.read_bytes(),
+             "constraints.txt": _constraints(root).encode()}
+    for f in bundled:
+        files[f"data/{f.filename}"] = data.local_copy(f.key).read_bytes()
+        files[f"data/NOTICE-{f.key}.txt"] = (
+            f"{f.filename}: {f.source}, {f.url}.\nLicence: {f.licence} (the licence's text is "
+            "in LICENSE-Apache-2.0.txt).\n").encode()
+        if f.licence == "Apache-2.0":
+            files["data/LICENSE-Apache-2.0.txt"] = _APACHE.read_bytes()
+    data_line = ", and `data/`, the published table it reads" if bundled else ""
+    if bundled:
+        data_note = ("\n\nThe notebook reads the published table in `data/` (its source and "
+                     "licence are beside it), found through `LESSONS_DATA_DIR`.")
+    elif tables:
+        data_note = ("\n\nThe notebook reads published tables whose licence does not let the "
+                     "course hand out copies: the first run downloads them from their source "
+                     "(" + "; ".join(f.url for f in tables) + ") into a cache and checks them; "
+                     "that needs the network once. If you already have the files, set "
+                     "`LESSONS_DATA_DIR` to their folder instead.")
+    else:
+        data_note = ""
+    files["README.md"] = _README.format(
+        title=_title(json.loads(nb_text)), notebook=notebook.name, wheel=wheel.name,
+        data_line=data_line, data_note=data_note,
+        windows_data=", and `set LESSONS_DATA_DIR=%CD%\\data`" if bundled else "",
+        command=_setup_command(wheel.name, notebook.name, bool(bundled))).encode()
+    out.mkdir(parents=True, exist_ok=True)
+    target = out / f"{chapter}-exercises.zip"
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, content in sorted(files.items()):
+            info = zipfile.ZipInfo(f"{chapter}-exercises/{name}", date_time=(2026, 1, 1, 0, 0, 0))
+            info.external_attr = 0o644 << 16
+            info.compress_type = zipfile.ZIP_DEFLATED
+            zf.writestr(info, content)
+    return target
+
+
+def bundles(out: Path, root: Path = ROOT) -> list[Path]:
+    """Every chapter's exercise notebook and bundle, and the wheel, into ``out`` [paths]."""
+    wheel = build_wheel(out, root)
+    made = [wheel]
+    for notebook in sorted((root / "exercises").glob("*.ipynb")):
+        shutil.copy2(notebook, out / notebook.name)
+        made += [out / notebook.name, chapter_bundle(notebook.stem, wheel, out, root)]
+    return made
 
 
 def _leaks(path: Path) -> bool:
@@ -237,11 +381,12 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--check", action="store_true", help="compare instead of writing")
     sub = ap.add_subparsers(dest="command")
-    b = sub.add_parser("bundle", help="export exercises + lessons for students")
-    b.add_argument("out", type=Path)
+    b = sub.add_parser("bundle", help="every chapter's exercise bundle (zip) and the wheel")
+    b.add_argument("out", type=Path, help="folder to write them to")
     args = ap.parse_args(argv)
     if args.command == "bundle":
-        print(bundle(args.out))
+        for path in bundles(args.out):
+            print(path)
         return 0
     problems = generate(check=args.check) + (pair_problems(ROOT / "solutions") if args.check else [])
     for p in problems:

@@ -1,0 +1,148 @@
+"""Sphinx extension: each chapter's graded exercises, one click from its page, on the site itself.
+
+* The directive ``exercises`` (in a chapter: a ``{exercises}`` fence) shows a box linking to the
+  chapter's exercise notebook and to its bundle, a zip with the notebook, the ``lessons`` wheel,
+  the data it may copy and a README whose one command sets everything up. Both files are
+  written into the site's ``exercises/`` folder at the end of the HTML build, by
+  ``tools/make_exercises.py`` (one implementation, also a command line).
+* Launch links (Binder, Colab, a JupyterHub through nbgitpuller) open the *exercise notebook*,
+  never a chapter's ``.md``, and appear only when ``_config.yml`` names the course's public
+  GitHub repository (``lessons_repository_url``) or a JupyterHub (``lessons_jupyterhub_url``);
+  an example or placeholder address stops the build with a message saying what to set.
+"""
+
+from __future__ import annotations
+
+import html
+import importlib.util
+import posixpath
+from pathlib import Path
+from urllib.parse import quote, urlencode, urlparse
+
+from docutils import nodes
+from docutils.parsers.rst import Directive, directives
+from sphinx.errors import ExtensionError
+from sphinx.util import logging
+
+LOGGER = logging.getLogger(__name__)
+
+#: Hosts that stand for "fill me in", never for a real repository or hub.
+PLACEHOLDER_HOSTS = ("example.org", "example.com", "example.net", "localhost", "127.0.0.1")
+
+
+def check_url(name: str, url: str) -> str:
+    """``url`` stripped of a trailing slash, or "" if unset; a placeholder raises.
+
+    >>> check_url("lessons_jupyterhub_url", "https://hub.uni.edu/")
+    'https://hub.uni.edu'
+    >>> check_url("lessons_jupyterhub_url", "https://hub.example.org")
+    Traceback (most recent call last):
+    ...
+    sphinx.errors.ExtensionError: _config.yml: lessons_jupyterhub_url = 'https://hub.example.org' is a placeholder; set it to a real address, or to "" to show no launch link.
+    """
+    url = (url or "").strip().rstrip("/")
+    if not url:
+        return ""
+    host = urlparse(url).hostname or ""
+    if (urlparse(url).scheme != "https" or any(host == h or host.endswith("." + h)
+                                               for h in PLACEHOLDER_HOSTS)
+            or "<" in url or "your" in url.lower()):
+        raise ExtensionError(f"_config.yml: {name} = {url!r} is a placeholder; set it to a real "
+                             'address, or to "" to show no launch link.')
+    return url
+
+
+def launch_links(chapter: str, repository: str, branch: str, hub: str) -> list[tuple[str, str]]:
+    """(label, address) of each way to open ``exercises/<chapter>.ipynb`` online.
+
+    >>> for label, url in launch_links("flops", "https://github.com/o/r", "main", ""):
+    ...     print(label, url)
+    Binder https://mybinder.org/v2/gh/o/r/main?labpath=exercises%2Fflops.ipynb
+    Colab https://colab.research.google.com/github/o/r/blob/main/exercises/flops.ipynb
+    """
+    path = f"exercises/{chapter}.ipynb"
+    links = []
+    parsed = urlparse(repository)
+    if repository and parsed.hostname == "github.com":
+        owner_repo = parsed.path.strip("/").removesuffix(".git")
+        links.append(("Binder", f"https://mybinder.org/v2/gh/{owner_repo}/{quote(branch)}"
+                                f"?labpath={quote(path, safe='')}"))
+        links.append(("Colab", f"https://colab.research.google.com/github/{owner_repo}/blob/"
+                               f"{quote(branch)}/{path}"))
+    if hub and repository:
+        name = parsed.path.strip("/").removesuffix(".git").rsplit("/", 1)[-1]
+        query = urlencode({"repo": repository, "urlpath": f"lab/tree/{name}/{path}",
+                           "branch": branch})
+        links.append(("JupyterHub", f"{hub}/hub/user-redirect/git-pull?{query}"))
+    return links
+
+
+class ExercisesDirective(Directive):
+    """``{exercises}`` [chapter]: the box linking to a chapter's exercise notebook and bundle."""
+
+    optional_arguments = 1
+    option_spec = {"compact": directives.flag}
+
+    def run(self):
+        env = self.state.document.settings.env
+        chapter = self.arguments[0] if self.arguments else Path(env.docname).name
+        folder = posixpath.relpath("exercises", posixpath.dirname(env.docname) or ".")
+        notebook = f"{folder}/{chapter}.ipynb"
+        bundle = f"{folder}/{chapter}-exercises.zip"
+        config = env.config
+        links = launch_links(chapter, check_url("lessons_repository_url",
+                                                config.lessons_repository_url),
+                             config.lessons_repository_branch,
+                             check_url("lessons_jupyterhub_url", config.lessons_jupyterhub_url))
+        launch = "".join(f' <a class="lx-launch" href="{html.escape(url)}">Open it on {label}</a>'
+                         for label, url in links)
+        nb_link = f'<a href="{notebook}" download>{chapter}.ipynb</a>'
+        zip_link = f'<a href="{bundle}" download>{chapter}-exercises.zip</a>'
+        if "compact" in self.options:
+            text = (f"<p>Graded exercises for this lesson: the notebook {nb_link}, or "
+                    f"{zip_link} to work it on your own computer (the notebook, the course's "
+                    f"package and a README whose one command sets it up).{launch}</p>")
+        else:
+            text = (f"<p>The graded exercises of this lesson are in the notebook {nb_link}. "
+                    f"To work them on your own computer, download {zip_link}: it holds the "
+                    "notebook, the course's package <code>lessons</code> (every formula and "
+                    "check), the data the notebook may copy and a README whose one command "
+                    "installs it with JupyterLab and opens the notebook. In a copy of the "
+                    "course's repository, open <code>exercises/"
+                    f"{chapter}.ipynb</code> in <code>jupyter lab</code> instead. Fill in the "
+                    "marked cells and run each <code>check(\"q…\")</code>: it says what is wrong "
+                    f"and gives a hint, never the answer.{launch}</p>")
+        box = (f'<div class="admonition note lx-exercises"><p class="admonition-title">'
+               f"Graded exercises</p>{text}</div>")
+        return [nodes.raw("", box, format="html")]
+
+
+def _load_make_exercises(srcdir: str):
+    path = Path(srcdir) / "tools" / "make_exercises.py"
+    spec = importlib.util.spec_from_file_location("make_exercises", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _write_exercises(app, exception):
+    if exception is not None or app.builder.format != "html":
+        return
+    made = _load_make_exercises(app.srcdir).bundles(Path(app.outdir) / "exercises",
+                                                   Path(app.srcdir))
+    LOGGER.info(f"exercises: {len(made)} files in {Path(app.outdir) / 'exercises'}")
+
+
+def _check_config(app, config):
+    check_url("lessons_repository_url", config.lessons_repository_url)
+    check_url("lessons_jupyterhub_url", config.lessons_jupyterhub_url)
+
+
+def setup(app):
+    app.add_config_value("lessons_repository_url", "", "html")
+    app.add_config_value("lessons_repository_branch", "main", "html")
+    app.add_config_value("lessons_jupyterhub_url", "", "html")
+    app.add_directive("exercises", ExercisesDirective)
+    app.connect("config-inited", _check_config)
+    app.connect("build-finished", _write_exercises)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}
