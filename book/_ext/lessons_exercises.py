@@ -17,6 +17,7 @@ import html
 import importlib.util
 import posixpath
 from pathlib import Path
+from typing import ClassVar
 from urllib.parse import quote, urlencode, urlparse
 
 from docutils import nodes
@@ -81,7 +82,7 @@ class ExercisesDirective(Directive):
     """``{exercises}`` [chapter]: the box linking to a chapter's exercise notebook and bundle."""
 
     optional_arguments = 1
-    option_spec = {"compact": directives.flag}
+    option_spec: ClassVar[dict] = {"compact": directives.flag}
 
     def run(self):
         env = self.state.document.settings.env
