@@ -111,6 +111,10 @@ def test_exercise_holds_no_solution_or_hidden_test():
      'def f(x):\n    raise NotImplementedError("write your code here")'),
     ("# BEGIN SOLUTION\nt = 2\nq7_x = t\nq7_y = 3\n# END SOLUTION",
      "# Your code here.\nq7_x = ...  # your answer\nq7_y = ...  # your answer"),
+    ("# BEGIN SOLUTION\nq5_low, q5_high = sorted((2, 1))\nfor k in range(2):\n    q5_n = k\n"
+     "# END SOLUTION",
+     "# Your code here.\nq5_low = ...  # your answer\nq5_high = ...  # your answer\n"
+     "q5_n = ...  # your answer"),
 ])
 def test_strip_solutions(source, stubbed):
     assert make_exercises.strip_solutions(source) == stubbed

@@ -34,7 +34,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 CHECKS_TAG, HIDDEN_TAGS = "checks", ("hidden-tests", "hidden-run")
-_ANSWER = re.compile(r"^(q\d+\w*)\s*=(?!=)")
+_ANSWER = re.compile(r"^(q\d+_\w+)\s*=(?!=)")
 _ASSIGN = re.compile(r"^(\s*)([A-Za-z_]\w*)\s*=(?!=)")
 _MD_BLOCK = re.compile(r"<!-- BEGIN SOLUTION -->.*?<!-- END SOLUTION -->\n?", re.S)
 
@@ -84,8 +84,28 @@ def strip_solutions(source: str) -> str:
 def _block_stub(block: list[str], indent: str) -> list[str]:
     if indent:
         return [f'{indent}raise NotImplementedError("write your code here")']
-    names = list(dict.fromkeys(m.group(1) for line in block if (m := _ANSWER.match(line))))
-    return ["# Your code here."] + [f"{name} = ...  # your answer" for name in names]
+    return ["# Your code here."] + [f"{name} = ...  # your answer" for name in _answers(block)]
+
+
+def _answers(block: list[str]) -> list[str]:
+    """Answer names (``q<k>_...``) a top-level block assigns, in order: tuple targets and
+    assignments inside loops or branches included, a function's own variables not."""
+    import ast
+
+    names: list[str] = []
+
+    def visit(node):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
+            return
+        if isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign, ast.For)):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            names.extend(n.id for t in targets for n in ast.walk(t)
+                         if isinstance(n, ast.Name) and _ANSWER.match(f"{n.id} ="))
+        for child in ast.iter_child_nodes(node):
+            visit(child)
+
+    visit(ast.parse("\n".join(block)))
+    return list(dict.fromkeys(names))
 
 
 def _source(cell: dict) -> str:
