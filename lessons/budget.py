@@ -27,11 +27,11 @@ from ._validate import choose, fraction, output, positive, raw_count
 from .chinchilla import BESIROGLU_2024, MIN_RAW_COUNT, Fit, get_fit
 from .flops import gpu_hours, tokens_for_flops, training_flops, wall_clock_days
 from .hardware import DTYPES, get_accelerator, peak_flops
-from .mfu import delivered_flops
-from .models import DEEPSEEK_V3_PRICE_PER_HOUR
 from .overtraining import lifetime_flops, lifetime_optimal, tokens_per_param
+from .prices import DEEPSEEK_V3_PRICE, PRICE_RANGE_PER_HOUR, PriceAssumption
 from .returns import loss_at_compute
-from .sources import Cite
+from .throughput import flops_for_device_hours
+from .uncertainty import plan_range
 
 __all__ = [
     "DEEPSEEK_V3_PRICE",
@@ -49,40 +49,6 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True)
-class PriceAssumption:
-    """A published price per device-hour, kept with its source and caveat.
-
-    Attributes
-    ----------
-    usd_per_device_hour : float
-        Price [USD / device-hour].
-    device : str
-        The device the price was stated for.
-    cite : Cite
-        Where it is stated.
-    note : str
-        What the price does and does not cover.
-    """
-
-    usd_per_device_hour: float
-    device: str
-    cite: Cite
-    note: str
-
-
-#: DeepSeek-V3's stated assumption: 2.788M H800 GPU-hours x $2 = $5.576M (FACTS §7, §9).
-DEEPSEEK_V3_PRICE = PriceAssumption(
-    DEEPSEEK_V3_PRICE_PER_HOUR, "H800",
-    Cite("deepseekv3", "§1 and Table 1: 2.788M H800 GPU-hours at $2 per GPU-hour = $5.576M"),
-    "an assumption of the report, not a market quote; excludes prior research and ablations",
-)
-
-#: The course's range of prices per H100-hour [USD / device-hour]: DeepSeek's $2 assumption up
-#: to about $4 (AWS EC2 Capacity Blocks listed ≈$3.9–4.9 in 2024 copies of AWS's price page;
-#: neoclouds ≈$2–3.5). Prices move month to month: pass your own.
-PRICE_RANGE_PER_HOUR = (DEEPSEEK_V3_PRICE.usd_per_device_hour, 4.0)
-
 #: Sizing strategies accepted by :func:`plan`, with what each one means.
 STRATEGIES = {
     "chinchilla": "D = 20 N under C = 6ND (the rule of thumb; chinchilla.twenty_tokens_per_param)",
@@ -94,37 +60,6 @@ STRATEGIES = {
 _KAPLAN_LOSS_NOTE = ("not defined: Kaplan's nats are per WebText2 (GPT-2) token and his N "
                      "excludes embeddings")
 _OVERHEAD_NOTE = "assumption"
-
-
-def flops_for_device_hours(device_hours, gpu: str = "H100-SXM", mfu=0.4, dtype: str = "bf16"):
-    """Training compute delivered by a number of device-hours [FLOP].
-
-    Parameters
-    ----------
-    device_hours : float or array_like
-        Accelerator time [device-hours].
-    gpu : str
-        Key of :data:`lessons.hardware.ACCELERATORS`.
-    mfu : float
-        Model FLOP utilisation, a fraction (0.4, not 40) [1].
-    dtype : str
-        Arithmetic of the dense peak ("bf16", "fp8", ...).
-
-    Notes
-    -----
-    C = device_hours × 3600 s/h × peak × MFU, the inverse of :func:`lessons.flops.gpu_hours`
-    (:func:`lessons.mfu.delivered_flops` on one device).
-
-    References
-    ----------
-    Chowdhery et al. (2022) §4.1 (MFU); FACTS §7 (dense peaks).
-
-    Examples
-    --------
-    >>> f"{flops_for_device_hours(5.07e5, 'H100-SXM', 0.4):.3g}"   # Llama 3 8B, FACTS §10
-    '7.22e+23'
-    """
-    return delivered_flops(device_hours, 1, peak_flops(gpu, dtype), mfu, unit="hours")
 
 
 def optimizer_steps(n_tokens, batch_tokens):
@@ -329,8 +264,6 @@ class Plan:
         >>> bool(low < ten_million.n_params < high)
         True
         """
-        from .uncertainty import plan_range
-
         return plan_range(boot, self.fit or BESIROGLU_2024.name, budget_usd=self.cost_usd,
                           gpu=self.gpu, dtype=self.dtype, mfu=self.mfu,
                           price_per_hour=self.price_per_hour, level=level)
