@@ -27,6 +27,7 @@ from ._validate import choose, fraction, output, positive, raw_count
 from .chinchilla import BESIROGLU_2024, MIN_RAW_COUNT, Fit, get_fit
 from .flops import gpu_hours, tokens_for_flops, training_flops, wall_clock_days
 from .hardware import DTYPES, get_accelerator, peak_flops
+from .memory import PRECISIONS, MemoryPlan, fewest_devices
 from .overtraining import lifetime_flops, lifetime_optimal, tokens_per_param
 from .prices import DEEPSEEK_V3_PRICE, PRICE_RANGE_PER_HOUR, PriceAssumption
 from .returns import loss_at_compute
@@ -202,6 +203,10 @@ class Plan:
         Lifetime inference demand used by the "inference" strategy [tokens].
     budget_usd : float or None
         The dollar target, when the plan came from one [USD].
+    memory : MemoryPlan or None
+        Fewest devices of ``gpu`` that hold the model's weights, gradients and optimizer
+        states (:func:`lessons.memory.fewest_devices`; activations need a shape and are not
+        counted); None when the device has no memory figure.
     """
 
     strategy: str
@@ -226,6 +231,7 @@ class Plan:
     fit: str | None = None
     inference_tokens: float = 0.0
     budget_usd: float | None = None
+    memory: MemoryPlan | None = None
 
     @property
     def cost_with_overhead_usd(self) -> float:
@@ -303,11 +309,26 @@ class Plan:
              f"{self.gpu} {self.dtype} dense peak x MFU {self.mfu:g}"),
             ("device-hours", f"{self.device_hours:.3g}", "ideal, at this MFU"),
             ("days", days, days_how),
+            self._memory_row(),
             ("cost [USD]", f"${self.cost_usd:,.0f}",
              f"ideal: device-hours x ${self.price_per_hour:.2f}"),
             ("with overhead [USD]", f"${self.cost_with_overhead_usd:,.0f}",
              f"{_OVERHEAD_NOTE}: x{self.overhead:g} (failures, restarts, evaluation)"),
         ]
+
+    def _memory_row(self) -> tuple[str, str, str]:
+        m = self.memory
+        if m is None:
+            return ("memory", "-", f"no memory figure for {self.gpu} in lessons.hardware")
+        states = f"{m.n_params * PRECISIONS[m.precision].bytes_per_param / 1e12:.3g} TB"
+        layout = f"ZeRO-{m.zero_stage}, {m.precision}; activations extra"
+        if m.n_devices is None:
+            return ("memory", states, f"no number of {self.gpu} holds it ({layout})")
+        if self.n_devices is None:
+            return ("memory", states, f"fits on >= {m.n_devices:,} x {self.gpu} ({layout})")
+        verdict = "fits on" if self.n_devices >= m.n_devices else "does NOT fit on"
+        return ("memory", states, f"{verdict} its {self.n_devices:,} devices: needs >= "
+                                  f"{m.n_devices:,} ({layout})")
 
     def __str__(self) -> str:
         return text_table(["step", "value", "how"], self.to_table(), align="lrl")
@@ -341,9 +362,16 @@ def _batch(n_params: float, n_tokens: float, batch_tokens: float | None) -> tupl
             f"Kaplan's B_crit at his L(N, D) = {ell:.3f} (WebText2-tokenizer estimate)")
 
 
+def _memory(n_params: float, gpu: str, precision, zero_stage) -> MemoryPlan | None:
+    if get_accelerator(gpu).memory is None:
+        return None
+    return fewest_devices(n_params, gpu=gpu, precision=precision, zero_stage=zero_stage)
+
+
 def _finish(*, strategy, gpu, dtype, mfu, price, n_params, n_tokens, flops, device_hours,
             overhead, fit, batch_tokens, n_devices=None, days=None, budget_usd=None,
-            inference_tokens=0.0, loss_defined=True) -> Plan:
+            inference_tokens=0.0, loss_defined=True, precision="mixed-adamw",
+            zero_stage=3) -> Plan:
     if loss_defined:
         predicted = float(chinchilla.loss(n_params, n_tokens, fit))
         loss_note = f"Chinchilla L(N, D), fit {fit.name}"
@@ -359,13 +387,15 @@ def _finish(*, strategy, gpu, dtype, mfu, price, n_params, n_tokens, flops, devi
         batch_note=batch_note, optimizer_steps=float(optimizer_steps(n_tokens, batch)),
         overhead=overhead, fit=fit.name if loss_defined else None,
         inference_tokens=float(inference_tokens), budget_usd=budget_usd,
+        memory=_memory(float(n_params), gpu, precision, zero_stage),
     )
 
 
 def plan(budget_usd=None, *, n_devices=None, days=None, gpu: str = "H100-SXM",
          dtype: str = "bf16", mfu=0.4, price_per_hour=DEEPSEEK_V3_PRICE.usd_per_device_hour,
          strategy: str = "chinchilla", fit: Fit | str = BESIROGLU_2024, inference_tokens=0.0,
-         overhead=1.0, batch_tokens=None) -> Plan:
+         overhead=1.0, batch_tokens=None, precision: str = "mixed-adamw",
+         zero_stage: int = 3) -> Plan:
     """Turn a dollar budget, or devices × days, into a training plan.
 
     Parameters
@@ -397,6 +427,11 @@ def plan(budget_usd=None, *, n_devices=None, days=None, gpu: str = "H100-SXM",
         change the allocation; it only fills the separate, labelled ``cost_with_overhead_usd``.
     batch_tokens : float, optional
         Tokens per optimizer step [tokens]; default Kaplan's critical batch B_crit(L).
+    precision : str
+        Training recipe for the memory row, a key of :data:`lessons.memory.PRECISIONS`
+        (default mixed-precision AdamW, 16 bytes per parameter) [name].
+    zero_stage : int
+        ZeRO stage for the memory row, 0-3 [stage].
 
     Returns
     -------
@@ -473,12 +508,14 @@ def plan(budget_usd=None, *, n_devices=None, days=None, gpu: str = "H100-SXM",
                    n_tokens=d, flops=c, device_hours=hours, overhead=ovh, fit=f,
                    batch_tokens=batch_tokens, n_devices=n_devices, days=days,
                    budget_usd=budget, inference_tokens=d_inf,
-                   loss_defined=strategy != "kaplan")
+                   loss_defined=strategy != "kaplan", precision=precision,
+                   zero_stage=zero_stage)
 
 
 def cost_of_run(n_params, n_tokens, *, gpu: str = "H100-SXM", dtype: str = "bf16", mfu=0.4,
                 price_per_hour=DEEPSEEK_V3_PRICE.usd_per_device_hour, n_devices=None,
-                fit: Fit | str = BESIROGLU_2024, overhead=1.0, batch_tokens=None) -> Plan:
+                fit: Fit | str = BESIROGLU_2024, overhead=1.0, batch_tokens=None,
+                precision: str = "mixed-adamw", zero_stage: int = 3) -> Plan:
     """Cost a given model and token count (the commissioning question, run the other way).
 
     Parameters
@@ -501,6 +538,10 @@ def cost_of_run(n_params, n_tokens, *, gpu: str = "H100-SXM", dtype: str = "bf16
         Assumed cost multiplier (≥ 1) [1], reported separately.
     batch_tokens : float, optional
         Tokens per optimizer step [tokens]; default Kaplan's B_crit.
+    precision : str
+        Training recipe for the memory row (:data:`lessons.memory.PRECISIONS`) [name].
+    zero_stage : int
+        ZeRO stage for the memory row, 0-3 [stage].
 
     Returns
     -------
@@ -540,7 +581,8 @@ def cost_of_run(n_params, n_tokens, *, gpu: str = "H100-SXM", dtype: str = "bf16
         days = float(wall_clock_days(c, n_devices, gpu=gpu, mfu=mfu, dtype=dtype))
     return _finish(strategy="given", gpu=gpu, dtype=dtype, mfu=mfu, price=price, n_params=n,
                    n_tokens=d, flops=c, device_hours=hours, overhead=ovh, fit=f,
-                   batch_tokens=batch_tokens, n_devices=n_devices, days=days)
+                   batch_tokens=batch_tokens, n_devices=n_devices, days=days,
+                   precision=precision, zero_stage=zero_stage)
 
 
 # --- three routes to a model for a new language ---------------------------------------------
