@@ -27,6 +27,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from os import PathLike
+from pathlib import Path
 
 import numpy as np
 
@@ -51,6 +52,16 @@ MLP_KINDS = {"swiglu": 3, "geglu": 3, "gelu": 2}
 #: Parameter vectors of size d_model per norm: RMSNorm a gain, LayerNorm a gain and a bias,
 #: OLMo's non-parametric layer norm none.
 NORM_KINDS = {"rmsnorm": 1, "layernorm": 2, "none": 0}
+
+
+def _path_label(config) -> str:
+    """A model's name from where its config was read: the folder of a config.json, else the stem."""
+    if isinstance(config, Mapping):
+        return ""
+    path = Path(config)
+    if path.is_dir():
+        return path.resolve().name
+    return path.resolve().parent.name if path.name == "config.json" else path.stem
 
 
 def _positive_int(owner: str, attr: str, value, *, allow_zero: bool = False) -> None:
@@ -272,7 +283,8 @@ class Architecture:
             (``max_position_embeddings``, ``n_positions`` or ``max_sequence_length``), which
             for long-context models is far above the pre-training context.
         name : str, optional
-            A label; default the config's ``_name_or_path``, else its ``model_type``.
+            A label; default the config's ``_name_or_path``, else the file's folder (for a
+            ``config.json``) or stem, else its ``model_type``.
 
         Returns
         -------
@@ -313,7 +325,7 @@ class Architecture:
             kw["mla"] = LatentAttention(**kw["mla"])
         if seq_len is not None:
             kw["seq_len"] = seq_len
-        kw["name"] = name or str(cfg.get("_name_or_path") or family)
+        kw["name"] = name or str(cfg.get("_name_or_path") or _path_label(config) or family)
         try:
             return cls(**kw)
         except ValueError as err:

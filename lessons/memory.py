@@ -381,8 +381,8 @@ class MemoryPlan:
             ("total [GB/device]", f"{self.per_device / GB:,.1f}",
              f"of {self.device_memory / GB:,.0f} GB usable"),
             ("devices", where,
-             f"ZeRO-{self.zero_stage} x DP {self.data_parallel or '-'}, TP {self.tensor_parallel}, "
-             f"PP {self.pipeline_parallel}"),
+             f"ZeRO-{self.zero_stage}; DP {self.data_parallel or '-'} x TP "
+             f"{self.tensor_parallel} x PP {self.pipeline_parallel}"),
         ]
 
     def __str__(self) -> str:
@@ -568,7 +568,7 @@ def fewest_devices(model, *, gpu: str = "H100-SXM", precision="mixed-adamw",
     acts = ("activations not counted (no shape)" if plan.recompute is None
             else f"activations with recompute={plan.recompute}")
     return _with_note(plan, f"Fewest {plan.gpu}: {plan.n_devices:,} ({layout}; "
-                            f"{acts}; {memory_fraction:g} of each device's memory).")
+                            f"{acts}; {memory_fraction:.0%} of each device's memory).")
 
 
 def _with_dp(plan: MemoryPlan, data_parallel) -> MemoryPlan:
