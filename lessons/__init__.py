@@ -6,8 +6,10 @@ Modules, in the order the course teaches them:
 ``kaplan``       Kaplan et al. 2020 power laws and their compute-optimal allocation
 ``chinchilla``   Hoffmann et al. 2022 parametric law, closed-form optimum, fitting
 ``overtraining`` tokens per parameter; inference-aware (lifetime) sizing
-``flops``        6ND, 2ND, the fuller count, parameter counting, GPU-hours, PF-days
+``flops``        6ND, 2ND, the fuller counts (Kaplan, PaLM, App. F), GPU-hours, PF-days
+``architecture`` a model's shape, from a config.json too; exact counts, MoE active counts
 ``mfu``          model and hardware FLOP utilisation (PaLM's definition)
+``memory``       weights, gradients, optimizer states, activations; fewest devices
 ``mup``          μP versus the standard parameterization, with a numpy demo
 ``budget``       from dollars or devices × days to a training plan
 ``returns``      what each 10× of compute buys
@@ -23,7 +25,13 @@ Modules, in the order the course teaches them:
 ``plots``        matplotlib helpers the chapters call (no maths of their own)
 ``explore``      explorers: live widgets in Jupyter, precomputed frames on the site
 ``grading``      checks, hidden tests and the sandboxed autograder (``python -m lessons.autograde``)
+``cli``          the command line, ``python -m lessons`` plan | count | flops | mfu | memory
 ==============  =================================================================
+
+Below them, each shared piece has one home: ``constants`` (PF-day, 6 FLOP per parameter per
+token, unit guards), ``throughput`` (C = devices × peak × MFU × time), ``prices`` (published
+prices per device-hour) and ``hf_configs`` (reading a config.json). Modules import only
+downward; ``tests/test_imports.py`` checks that the import graph has no cycle.
 
 All counts are raw (``n_params=7e10``, not ``70``); every docstring states units in brackets.
 """

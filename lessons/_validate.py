@@ -7,6 +7,7 @@ raw counts gets a ``ValueError`` that says what was wrong and what is accepted.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Mapping
 
 import numpy as np
@@ -18,6 +19,7 @@ __all__ = [
     "broadcast",
     "choose",
     "output",
+    "legacy_positional",
 ]
 
 
@@ -170,3 +172,40 @@ def output(result: np.ndarray, *inputs):
     if all(np.ndim(x) == 0 for x in inputs) and np.ndim(result) == 0:
         return float(result)
     return np.asarray(result)
+
+
+def legacy_positional(n_positional: int, names: tuple[str, ...]):
+    """Let a function whose trailing arguments are keyword-only still take them by position.
+
+    Calls written before those arguments became keyword-only (chapters, notebooks) keep
+    working: the extra positional values are given, in their old order, to ``names``. New code
+    should pass them by keyword. A value given both ways is refused.
+
+    Examples
+    --------
+    >>> @legacy_positional(1, ("b", "c"))
+    ... def f(a, *, b=0, c=0):
+    ...     return a + 10 * b + 100 * c
+    >>> f(1, 2, 3), f(1, b=2, c=3)
+    (321, 321)
+    >>> f(1, 2, b=2)
+    Traceback (most recent call last):
+    ...
+    ValueError: b is given twice, by position and by keyword; pass it once, by keyword.
+    """
+    def wrap(func):
+        @functools.wraps(func)
+        def call(*args, **kwargs):
+            extra = args[n_positional:]
+            if len(extra) > len(names):
+                raise ValueError(f"{func.__name__} takes at most {n_positional + len(names)} "
+                                 f"positional arguments; got {len(args)}. Pass "
+                                 f"{', '.join(names)} by keyword.")
+            for name, value in zip(names, extra, strict=False):
+                if name in kwargs:
+                    raise ValueError(f"{name} is given twice, by position and by keyword; pass "
+                                     "it once, by keyword.")
+                kwargs[name] = value
+            return func(*args[:n_positional], **kwargs)
+        return call
+    return wrap

@@ -27,11 +27,12 @@ from ._validate import choose, fraction, output, positive, raw_count
 from .chinchilla import BESIROGLU_2024, MIN_RAW_COUNT, Fit, get_fit
 from .flops import gpu_hours, tokens_for_flops, training_flops, wall_clock_days
 from .hardware import DTYPES, get_accelerator, peak_flops
-from .mfu import delivered_flops
-from .models import DEEPSEEK_V3_PRICE_PER_HOUR
+from .memory import PRECISIONS, MemoryPlan, fewest_devices
 from .overtraining import lifetime_flops, lifetime_optimal, tokens_per_param
+from .prices import DEEPSEEK_V3_PRICE, PRICE_RANGE_PER_HOUR, PriceAssumption
 from .returns import loss_at_compute
-from .sources import Cite
+from .throughput import flops_for_device_hours
+from .uncertainty import plan_range
 
 __all__ = [
     "DEEPSEEK_V3_PRICE",
@@ -49,40 +50,6 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True)
-class PriceAssumption:
-    """A published price per device-hour, kept with its source and caveat.
-
-    Attributes
-    ----------
-    usd_per_device_hour : float
-        Price [USD / device-hour].
-    device : str
-        The device the price was stated for.
-    cite : Cite
-        Where it is stated.
-    note : str
-        What the price does and does not cover.
-    """
-
-    usd_per_device_hour: float
-    device: str
-    cite: Cite
-    note: str
-
-
-#: DeepSeek-V3's stated assumption: 2.788M H800 GPU-hours x $2 = $5.576M (FACTS §7, §9).
-DEEPSEEK_V3_PRICE = PriceAssumption(
-    DEEPSEEK_V3_PRICE_PER_HOUR, "H800",
-    Cite("deepseekv3", "§1 and Table 1: 2.788M H800 GPU-hours at $2 per GPU-hour = $5.576M"),
-    "an assumption of the report, not a market quote; excludes prior research and ablations",
-)
-
-#: The course's range of prices per H100-hour [USD / device-hour]: DeepSeek's $2 assumption up
-#: to about $4 (AWS EC2 Capacity Blocks listed ≈$3.9–4.9 in 2024 copies of AWS's price page;
-#: neoclouds ≈$2–3.5). Prices move month to month: pass your own.
-PRICE_RANGE_PER_HOUR = (DEEPSEEK_V3_PRICE.usd_per_device_hour, 4.0)
-
 #: Sizing strategies accepted by :func:`plan`, with what each one means.
 STRATEGIES = {
     "chinchilla": "D = 20 N under C = 6ND (the rule of thumb; chinchilla.twenty_tokens_per_param)",
@@ -94,37 +61,6 @@ STRATEGIES = {
 _KAPLAN_LOSS_NOTE = ("not defined: Kaplan's nats are per WebText2 (GPT-2) token and his N "
                      "excludes embeddings")
 _OVERHEAD_NOTE = "assumption"
-
-
-def flops_for_device_hours(device_hours, gpu: str = "H100-SXM", mfu=0.4, dtype: str = "bf16"):
-    """Training compute delivered by a number of device-hours [FLOP].
-
-    Parameters
-    ----------
-    device_hours : float or array_like
-        Accelerator time [device-hours].
-    gpu : str
-        Key of :data:`lessons.hardware.ACCELERATORS`.
-    mfu : float
-        Model FLOP utilisation, a fraction (0.4, not 40) [1].
-    dtype : str
-        Arithmetic of the dense peak ("bf16", "fp8", ...).
-
-    Notes
-    -----
-    C = device_hours × 3600 s/h × peak × MFU, the inverse of :func:`lessons.flops.gpu_hours`
-    (:func:`lessons.mfu.delivered_flops` on one device).
-
-    References
-    ----------
-    Chowdhery et al. (2022) §4.1 (MFU); FACTS §7 (dense peaks).
-
-    Examples
-    --------
-    >>> f"{flops_for_device_hours(5.07e5, 'H100-SXM', 0.4):.3g}"   # Llama 3 8B, FACTS §10
-    '7.22e+23'
-    """
-    return delivered_flops(device_hours, 1, peak_flops(gpu, dtype), mfu, unit="hours")
 
 
 def optimizer_steps(n_tokens, batch_tokens):
@@ -267,6 +203,10 @@ class Plan:
         Lifetime inference demand used by the "inference" strategy [tokens].
     budget_usd : float or None
         The dollar target, when the plan came from one [USD].
+    memory : MemoryPlan or None
+        Fewest devices of ``gpu`` that hold the model's weights, gradients and optimizer
+        states (:func:`lessons.memory.fewest_devices`; activations need a shape and are not
+        counted); None when the device has no memory figure.
     """
 
     strategy: str
@@ -291,6 +231,7 @@ class Plan:
     fit: str | None = None
     inference_tokens: float = 0.0
     budget_usd: float | None = None
+    memory: MemoryPlan | None = None
 
     @property
     def cost_with_overhead_usd(self) -> float:
@@ -329,8 +270,6 @@ class Plan:
         >>> bool(low < ten_million.n_params < high)
         True
         """
-        from .uncertainty import plan_range
-
         return plan_range(boot, self.fit or BESIROGLU_2024.name, budget_usd=self.cost_usd,
                           gpu=self.gpu, dtype=self.dtype, mfu=self.mfu,
                           price_per_hour=self.price_per_hour, level=level)
@@ -370,11 +309,26 @@ class Plan:
              f"{self.gpu} {self.dtype} dense peak x MFU {self.mfu:g}"),
             ("device-hours", f"{self.device_hours:.3g}", "ideal, at this MFU"),
             ("days", days, days_how),
+            self._memory_row(),
             ("cost [USD]", f"${self.cost_usd:,.0f}",
              f"ideal: device-hours x ${self.price_per_hour:.2f}"),
             ("with overhead [USD]", f"${self.cost_with_overhead_usd:,.0f}",
              f"{_OVERHEAD_NOTE}: x{self.overhead:g} (failures, restarts, evaluation)"),
         ]
+
+    def _memory_row(self) -> tuple[str, str, str]:
+        m = self.memory
+        if m is None:
+            return ("memory", "-", f"no memory figure for {self.gpu} in lessons.hardware")
+        states = f"{m.n_params * PRECISIONS[m.precision].bytes_per_param / 1e12:.3g} TB"
+        layout = f"ZeRO-{m.zero_stage}, {m.precision}; activations extra"
+        if m.n_devices is None:
+            return ("memory", states, f"no number of {self.gpu} holds it ({layout})")
+        if self.n_devices is None:
+            return ("memory", states, f"fits on >= {m.n_devices:,} x {self.gpu} ({layout})")
+        verdict = "fits on" if self.n_devices >= m.n_devices else "does NOT fit on"
+        return ("memory", states, f"{verdict} its {self.n_devices:,} devices: needs >= "
+                                  f"{m.n_devices:,} ({layout})")
 
     def __str__(self) -> str:
         return text_table(["step", "value", "how"], self.to_table(), align="lrl")
@@ -408,9 +362,16 @@ def _batch(n_params: float, n_tokens: float, batch_tokens: float | None) -> tupl
             f"Kaplan's B_crit at his L(N, D) = {ell:.3f} (WebText2-tokenizer estimate)")
 
 
+def _memory(n_params: float, gpu: str, precision, zero_stage) -> MemoryPlan | None:
+    if get_accelerator(gpu).memory is None:
+        return None
+    return fewest_devices(n_params, gpu=gpu, precision=precision, zero_stage=zero_stage)
+
+
 def _finish(*, strategy, gpu, dtype, mfu, price, n_params, n_tokens, flops, device_hours,
             overhead, fit, batch_tokens, n_devices=None, days=None, budget_usd=None,
-            inference_tokens=0.0, loss_defined=True) -> Plan:
+            inference_tokens=0.0, loss_defined=True, precision="mixed-adamw",
+            zero_stage=3) -> Plan:
     if loss_defined:
         predicted = float(chinchilla.loss(n_params, n_tokens, fit))
         loss_note = f"Chinchilla L(N, D), fit {fit.name}"
@@ -426,13 +387,15 @@ def _finish(*, strategy, gpu, dtype, mfu, price, n_params, n_tokens, flops, devi
         batch_note=batch_note, optimizer_steps=float(optimizer_steps(n_tokens, batch)),
         overhead=overhead, fit=fit.name if loss_defined else None,
         inference_tokens=float(inference_tokens), budget_usd=budget_usd,
+        memory=_memory(float(n_params), gpu, precision, zero_stage),
     )
 
 
 def plan(budget_usd=None, *, n_devices=None, days=None, gpu: str = "H100-SXM",
          dtype: str = "bf16", mfu=0.4, price_per_hour=DEEPSEEK_V3_PRICE.usd_per_device_hour,
          strategy: str = "chinchilla", fit: Fit | str = BESIROGLU_2024, inference_tokens=0.0,
-         overhead=1.0, batch_tokens=None) -> Plan:
+         overhead=1.0, batch_tokens=None, precision: str = "mixed-adamw",
+         zero_stage: int = 3) -> Plan:
     """Turn a dollar budget, or devices × days, into a training plan.
 
     Parameters
@@ -464,6 +427,11 @@ def plan(budget_usd=None, *, n_devices=None, days=None, gpu: str = "H100-SXM",
         change the allocation; it only fills the separate, labelled ``cost_with_overhead_usd``.
     batch_tokens : float, optional
         Tokens per optimizer step [tokens]; default Kaplan's critical batch B_crit(L).
+    precision : str
+        Training recipe for the memory row, a key of :data:`lessons.memory.PRECISIONS`
+        (default mixed-precision AdamW, 16 bytes per parameter) [name].
+    zero_stage : int
+        ZeRO stage for the memory row, 0-3 [stage].
 
     Returns
     -------
@@ -540,12 +508,14 @@ def plan(budget_usd=None, *, n_devices=None, days=None, gpu: str = "H100-SXM",
                    n_tokens=d, flops=c, device_hours=hours, overhead=ovh, fit=f,
                    batch_tokens=batch_tokens, n_devices=n_devices, days=days,
                    budget_usd=budget, inference_tokens=d_inf,
-                   loss_defined=strategy != "kaplan")
+                   loss_defined=strategy != "kaplan", precision=precision,
+                   zero_stage=zero_stage)
 
 
 def cost_of_run(n_params, n_tokens, *, gpu: str = "H100-SXM", dtype: str = "bf16", mfu=0.4,
                 price_per_hour=DEEPSEEK_V3_PRICE.usd_per_device_hour, n_devices=None,
-                fit: Fit | str = BESIROGLU_2024, overhead=1.0, batch_tokens=None) -> Plan:
+                fit: Fit | str = BESIROGLU_2024, overhead=1.0, batch_tokens=None,
+                precision: str = "mixed-adamw", zero_stage: int = 3) -> Plan:
     """Cost a given model and token count (the commissioning question, run the other way).
 
     Parameters
@@ -568,6 +538,10 @@ def cost_of_run(n_params, n_tokens, *, gpu: str = "H100-SXM", dtype: str = "bf16
         Assumed cost multiplier (≥ 1) [1], reported separately.
     batch_tokens : float, optional
         Tokens per optimizer step [tokens]; default Kaplan's B_crit.
+    precision : str
+        Training recipe for the memory row (:data:`lessons.memory.PRECISIONS`) [name].
+    zero_stage : int
+        ZeRO stage for the memory row, 0-3 [stage].
 
     Returns
     -------
@@ -607,7 +581,8 @@ def cost_of_run(n_params, n_tokens, *, gpu: str = "H100-SXM", dtype: str = "bf16
         days = float(wall_clock_days(c, n_devices, gpu=gpu, mfu=mfu, dtype=dtype))
     return _finish(strategy="given", gpu=gpu, dtype=dtype, mfu=mfu, price=price, n_params=n,
                    n_tokens=d, flops=c, device_hours=hours, overhead=ovh, fit=f,
-                   batch_tokens=batch_tokens, n_devices=n_devices, days=days)
+                   batch_tokens=batch_tokens, n_devices=n_devices, days=days,
+                   precision=precision, zero_stage=zero_stage)
 
 
 # --- three routes to a model for a new language ---------------------------------------------

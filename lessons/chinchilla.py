@@ -737,10 +737,3 @@ def twenty_tokens_per_param(flops):
     c = _flops(flops)
     n = np.sqrt(c / (TRAINING_FLOPS_PER_PARAM_TOKEN * CHINCHILLA_TOKENS_PER_PARAM))
     return output(n, flops), output(CHINCHILLA_TOKENS_PER_PARAM * n, flops)
-
-
-# --- Fitting the law to data (lessons.fitting), re-exported for the chapter ----------------
-# Imported last: lessons.fitting uses Fit and imports this module only when called.
-from .fitting import bootstrap, fit_parametric  # noqa: E402
-
-__all__ += ["fit_parametric", "bootstrap"]

@@ -30,17 +30,15 @@ from __future__ import annotations
 import itertools
 import math
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 import numpy as np
 from scipy.optimize import minimize
 from threadpoolctl import threadpool_limits
 
+from . import chinchilla
 from ._validate import broadcast, choose, positive, raw_count
+from .chinchilla import Fit
 from .sources import Cite
-
-if TYPE_CHECKING:
-    from .chinchilla import Fit
 
 __all__ = [
     "BOOTSTRAP_NAMES",
@@ -56,13 +54,6 @@ __all__ = [
     "objective",
     "theta_of",
 ]
-
-
-def _law():
-    """lessons.chinchilla, imported on use: it re-exports this module's functions at its end."""
-    from . import chinchilla
-
-    return chinchilla
 
 
 #: Huber threshold δ on log-loss residuals (Hoffmann et al. 2022, App. D.2) [nats, log scale].
@@ -422,7 +413,7 @@ class BootstrapResult:
 
 
 def _points(n_params, n_tokens, loss):
-    minimum = _law().MIN_RAW_COUNT
+    minimum = chinchilla.MIN_RAW_COUNT
     n = raw_count("n_params", n_params, minimum=minimum, unit="parameters",
                   example="n_params=7e10 for a 70B model")
     d = raw_count("n_tokens", n_tokens, minimum=minimum, unit="tokens",
@@ -457,7 +448,7 @@ def _weights(weights, size: int) -> np.ndarray:
 def _starts(starts) -> np.ndarray:
     if isinstance(starts, str):
         return choose("starts", starts, {"grid": START_GRID}).points()
-    if isinstance(starts, _law().Fit):   # one start at a published law's constants
+    if isinstance(starts, chinchilla.Fit):   # one start at a published law's constants
         starts = theta_of(starts)
     x0 = _finite("starts", starts)
     if x0.ndim == 1:
@@ -576,7 +567,7 @@ def _solve(log_n, log_d, log_l, weights, delta, x0, method, ftol, gtol):
 def _fit_from(theta, name: str, cite: Cite) -> Fit:
     a, b, e, alpha, beta = (float(v) for v in theta)
     try:
-        return _law().Fit(name, E=math.exp(e), A=math.exp(a), B=math.exp(b), alpha=alpha,
+        return chinchilla.Fit(name, E=math.exp(e), A=math.exp(a), B=math.exp(b), alpha=alpha,
                           beta=beta, cite=cite)
     except (ValueError, OverflowError):
         raise ValueError(
@@ -754,8 +745,8 @@ def bootstrap(n_params, n_tokens, loss, *, n_resamples: int = 1000, seed: int = 
         start = fit_parametric(n_params, n_tokens, loss, delta=dlt, objective=mode)
     f0 = start.fit if isinstance(start, FitResult) else start
     if isinstance(f0, str):
-        f0 = _law().get_fit(f0)
-    if not isinstance(f0, _law().Fit):
+        f0 = chinchilla.get_fit(f0)
+    if not isinstance(f0, chinchilla.Fit):
         raise ValueError(f"start must be a FitResult or a Fit; got {type(start).__name__}.")
     theta0 = theta_of(f0)
     n = log_l.size

@@ -12,22 +12,26 @@ so HFU ≥ MFU. Two traps: the peak must be the **dense** one (:mod:`lessons.har
 "percent of peak" figures that count recomputation (Megatron's "52 %") are HFU-like, not MFU.
 
 :func:`training_time` is the same identity read the other way,
-C = n_devices × peak × MFU × seconds, and :func:`lessons.flops.gpu_hours` calls it.
+C = n_devices × peak × MFU × seconds (it lives in :mod:`lessons.throughput`, below both this
+module and :mod:`lessons.flops`, and is re-exported here).
+
+Every function takes either a parameter count with the shape as keywords, or an
+:class:`~lessons.architecture.Architecture`, which supplies the active parameter count (the
+experts a token uses, for a mixture of experts) and the attention term.
 
 Worked example (AMD-Llama-135M model card): about 670e9 tokens in 6 days on 4 nodes of 4 MI250
 (16 modules). Assumptions: the BF16 module peak of 362.1 TFLOP/s, exactly 6 × 24 h, N counted
 from the card's shape, sequence length 2,048.
 
->>> from lessons.flops import Architecture, count_params
->>> from lessons.hardware import peak_flops
+>>> from lessons.architecture import Architecture, count_params
 >>> amd135m = Architecture(vocab_size=32000, d_model=768, n_layers=12, n_heads=12, d_ff=2048)
 >>> n = count_params(amd135m)
 >>> f"{n:,}"
 '134,105,856'
 >>> tokens_per_s = 670e9 / (6 * 86400)
->>> round(mfu(tokens_per_s, n, 16, peak_flops("MI250")), 3)
+>>> round(mfu(tokens_per_s, n, n_devices=16, gpu="MI250"), 3)
 0.179
->>> round(mfu(tokens_per_s, n, 16, peak_flops("MI250"), 12, 12, 64, 2048), 3)  # with attention
+>>> round(mfu(tokens_per_s, amd135m, n_devices=16, gpu="MI250"), 3)   # with attention
 0.23
 """
 
@@ -37,9 +41,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._validate import broadcast, choose, fraction, output, positive, raw_count
-from .flops import MIN_FLOPS, MIN_RAW_COUNT, TRAINING_FLOPS_PER_PARAM_TOKEN, flops_per_token_palm
+from ._validate import broadcast, fraction, legacy_positional, output, positive, raw_count
+from .architecture import Architecture
+from .constants import MIN_PEAK, MIN_RAW_COUNT, TRAINING_FLOPS_PER_PARAM_TOKEN
+from .flops import PALM_SHAPE, flops_per_token_palm
+from .hardware import peak_flops
 from .sources import Cite
+from .throughput import _devices, _peak, delivered_flops, training_time
 
 __all__ = [
     "PublishedThroughput",
@@ -52,21 +60,6 @@ __all__ = [
     "training_time",
     "delivered_flops",
 ]
-
-#: A peak below this is taken for TFLOP/s (989.4 instead of 989.4e12) and refused [FLOP/s].
-MIN_PEAK = 1e9
-
-_SHAPE_ARGS = ("n_layers", "n_heads", "head_dim", "seq_len")
-
-
-def _peak(peak_flops_per_device):
-    return raw_count("peak_flops_per_device", peak_flops_per_device, minimum=MIN_PEAK,
-                     unit="FLOP/s", example="989.4e12 for an H100 SXM (dense BF16), not 989.4")
-
-
-def _devices(n_devices):
-    return positive("n_devices", n_devices, unit="devices")
-
 
 def _at_most_one(name: str, value: np.ndarray) -> np.ndarray:
     if np.any(value > 1.0):
@@ -121,13 +114,26 @@ def flops_utilisation(achieved_flops_per_device, peak_flops_per_device):
                   achieved_flops_per_device, peak_flops_per_device)
 
 
-def model_flops_per_token(n_params, n_layers=None, n_heads=None, head_dim=None, seq_len=None):
+def _resolve_peak(peak_flops_per_device, gpu, dtype) -> tuple[np.ndarray, object]:
+    """The dense peak per device [FLOP/s], from a number or a device name (exactly one)."""
+    if (peak_flops_per_device is None) == (gpu is None):
+        raise ValueError("pass the peak once: peak_flops_per_device (e.g. 989.4e12 for an H100 "
+                         "SXM) or gpu (e.g. gpu='H100-SXM', with dtype), not both or neither.")
+    if gpu is not None:
+        value = peak_flops(gpu, dtype)
+        return _peak(value), value
+    return _peak(peak_flops_per_device), peak_flops_per_device
+
+
+@legacy_positional(1, PALM_SHAPE)
+def model_flops_per_token(model, *, n_layers=None, n_heads=None, head_dim=None, seq_len=None):
     """Model FLOPs per training token: 6N, or PaLM's 6N + 12LHQT given the shape [FLOP/token].
 
     Parameters
     ----------
-    n_params : float or array_like
-        Parameters N [parameters, raw count].
+    model : float, array_like or Architecture
+        Parameters N [parameters, raw count], or an Architecture (shape and active N from it;
+        attention included).
     n_layers : float or array_like, optional
         Layers L [layers].
     n_heads : float or array_like, optional
@@ -135,7 +141,7 @@ def model_flops_per_token(n_params, n_layers=None, n_heads=None, head_dim=None, 
     head_dim : float or array_like, optional
         Head dimension Q [dimensions].
     seq_len : float or array_like, optional
-        Sequence length T [tokens].
+        Sequence length T [tokens]; with an Architecture, overrides its ``seq_len``.
 
     Returns
     -------
@@ -144,9 +150,11 @@ def model_flops_per_token(n_params, n_layers=None, n_heads=None, head_dim=None, 
 
     Notes
     -----
-    With none of the four shape arguments: 6N. With all four:
-    :func:`lessons.flops.flops_per_token_palm`, 6N + 12·L·H·Q·T. A partial shape raises
-    ``ValueError`` naming the missing arguments, rather than silently dropping attention.
+    With a parameter count and none of the four shape arguments: 6N. With all four, or with an
+    Architecture: :func:`lessons.flops.flops_per_token_palm`, 6N + 12·L·H·Q·T. A partial shape
+    raises ``ValueError`` naming the missing arguments, rather than silently dropping
+    attention. The older positional form ``(n_params, n_layers, n_heads, head_dim, seq_len)``
+    still works.
 
     References
     ----------
@@ -161,37 +169,67 @@ def model_flops_per_token(n_params, n_layers=None, n_heads=None, head_dim=None, 
     ...
     ValueError: give all of n_layers, n_heads, head_dim, seq_len for the attention term, or none; missing: n_heads, head_dim, seq_len.
     """
-    shape = dict(zip(_SHAPE_ARGS, (n_layers, n_heads, head_dim, seq_len), strict=True))
+    if isinstance(model, Architecture):
+        return flops_per_token_palm(model, n_layers=n_layers, n_heads=n_heads,
+                                    head_dim=head_dim, seq_len=seq_len)
+    shape = dict(zip(PALM_SHAPE, (n_layers, n_heads, head_dim, seq_len), strict=True))
     missing = [k for k, v in shape.items() if v is None]
-    if len(missing) == len(_SHAPE_ARGS):
-        n = raw_count("n_params", n_params, minimum=MIN_RAW_COUNT, unit="parameters",
+    if len(missing) == len(PALM_SHAPE):
+        n = raw_count("n_params", model, minimum=MIN_RAW_COUNT, unit="parameters",
                       example="n_params=5.4035e11")
-        return output(TRAINING_FLOPS_PER_PARAM_TOKEN * n, n_params)
+        return output(TRAINING_FLOPS_PER_PARAM_TOKEN * n, model)
     if missing:
         raise ValueError(
-            f"give all of {', '.join(_SHAPE_ARGS)} for the attention term, or none; "
+            f"give all of {', '.join(PALM_SHAPE)} for the attention term, or none; "
             f"missing: {', '.join(missing)}."
         )
-    return flops_per_token_palm(n_params, n_layers, n_heads, head_dim, seq_len)
+    return flops_per_token_palm(model, **shape)
 
 
-def mfu(tokens_per_second, n_params, n_devices, peak_flops_per_device,
-        n_layers=None, n_heads=None, head_dim=None, seq_len=None):
+#: The arguments after the model that older positional calls of mfu and hfu passed, in order.
+_MFU_LEGACY = ("n_devices", "peak_flops_per_device", *PALM_SHAPE)
+
+
+def _utilisation(name, tokens_per_second, model, n_devices, peak_flops_per_device, gpu, dtype,
+                 shape, factor=1.0):
+    per_token = model_flops_per_token(model, **shape)
+    tps = positive("tokens_per_second", tokens_per_second, unit="tokens/s")
+    peak, peak_input = _resolve_peak(peak_flops_per_device, gpu, dtype)
+    tps, f, n_dev, peak, k = broadcast(tokens_per_second=tps, flops_per_token=np.asarray(per_token),
+                                       n_devices=_devices(n_devices), peak_flops_per_device=peak,
+                                       factor=np.asarray(factor, dtype=float))
+    result = _at_most_one(name, tps * f * k / n_dev / peak)
+    inputs = [tokens_per_second, n_devices, peak_input, factor,
+              *([] if isinstance(model, Architecture) else [model]),
+              *(v for v in shape.values() if v is not None)]
+    return output(result, *inputs)
+
+
+@legacy_positional(2, _MFU_LEGACY)
+def mfu(tokens_per_second, model, *, n_devices, peak_flops_per_device=None, gpu=None,
+        dtype: str = "bf16", n_layers=None, n_heads=None, head_dim=None, seq_len=None):
     """Model FLOP utilisation of a training run, as PaLM defined it [fraction].
 
     Parameters
     ----------
     tokens_per_second : float or array_like
         Observed training throughput of the whole job [tokens/s].
-    n_params : float or array_like
-        Parameters N [parameters, raw count].
+    model : float, array_like or Architecture
+        Parameters N [parameters, raw count], or an Architecture (active N and the attention
+        term from its shape).
     n_devices : float or array_like
         Devices in the job [devices].
-    peak_flops_per_device : float or array_like
-        Dense peak of one device, e.g. ``peak_flops("H100-SXM")`` [FLOP/s].
+    peak_flops_per_device : float or array_like, optional
+        Dense peak of one device, e.g. ``peak_flops("H100-SXM")`` [FLOP/s]. Give this or
+        ``gpu``.
+    gpu : str, optional
+        A key of :data:`lessons.hardware.ACCELERATORS` whose dense peak to use [name].
+    dtype : str
+        Number format of the peak when ``gpu`` is given [name].
     n_layers, n_heads, head_dim, seq_len : float or array_like, optional
-        L [layers], H [heads], Q [dimensions], T [tokens]: all four add the attention term
-        12LHQT; none leaves it out; a partial set is refused.
+        L [layers], H [heads], Q [dimensions], T [tokens] with a parameter count: all four add
+        the attention term 12LHQT; none leaves it out; a partial set is refused. With an
+        Architecture, only ``seq_len`` (to override its context).
 
     Returns
     -------
@@ -201,7 +239,9 @@ def mfu(tokens_per_second, n_params, n_devices, peak_flops_per_device,
     Notes
     -----
     MFU = tokens/s × (6N + 12LHQT) / (n_devices × peak) (PaLM §4.1, App. B). Recomputed
-    (rematerialised) FLOPs are not counted; see :func:`hfu`. A result above 1 is refused.
+    (rematerialised) FLOPs are not counted; see :func:`hfu`. A result above 1 is refused. The
+    older positional form ``(tokens_per_second, n_params, n_devices, peak_flops_per_device,
+    n_layers, n_heads, head_dim, seq_len)`` still works.
 
     References
     ----------
@@ -211,30 +251,28 @@ def mfu(tokens_per_second, n_params, n_devices, peak_flops_per_device,
     --------
     >>> from lessons.hardware import peak_flops
     >>> tpu = peak_flops("TPU-v4")
-    >>> round(mfu(238.3e3, 540.35e9, 6144, tpu, 118, 48, 256, 2048), 3)   # PaLM: 46.2 %
+    >>> round(mfu(238.3e3, 540.35e9, n_devices=6144, peak_flops_per_device=tpu,
+    ...           n_layers=118, n_heads=48, head_dim=256, seq_len=2048), 3)   # PaLM: 46.2 %
     0.462
-    >>> round(mfu(238.3e3, 540.35e9, 6144, tpu), 3)                       # without attention
+    >>> round(mfu(238.3e3, 540.35e9, n_devices=6144, gpu="TPU-v4"), 3)      # without attention
     0.457
     """
-    per_token = model_flops_per_token(n_params, n_layers, n_heads, head_dim, seq_len)
-    tps = positive("tokens_per_second", tokens_per_second, unit="tokens/s")
-    tps, f, n_dev, peak = broadcast(tokens_per_second=tps, flops_per_token=np.asarray(per_token),
-                                    n_devices=_devices(n_devices),
-                                    peak_flops_per_device=_peak(peak_flops_per_device))
-    result = _at_most_one("mfu", tps * f / n_dev / peak)
-    return output(result, tokens_per_second, n_params, n_devices, peak_flops_per_device,
-                  *(x for x in (n_layers, n_heads, head_dim, seq_len) if x is not None))
+    shape = dict(zip(PALM_SHAPE, (n_layers, n_heads, head_dim, seq_len), strict=True))
+    return _utilisation("mfu", tokens_per_second, model, n_devices, peak_flops_per_device, gpu,
+                        dtype, shape)
 
 
-def hfu(tokens_per_second, n_params, n_devices, peak_flops_per_device,
-        n_layers=None, n_heads=None, head_dim=None, seq_len=None, *, recomputed_forward=1.0):
+@legacy_positional(2, _MFU_LEGACY)
+def hfu(tokens_per_second, model, *, n_devices, peak_flops_per_device=None, gpu=None,
+        dtype: str = "bf16", n_layers=None, n_heads=None, head_dim=None, seq_len=None,
+        recomputed_forward=1.0):
     """Hardware FLOP utilisation: MFU plus the FLOPs spent recomputing activations [fraction].
 
     Parameters
     ----------
-    tokens_per_second, n_params, n_devices, peak_flops_per_device, n_layers, n_heads, head_dim, seq_len
-        As for :func:`mfu` ([tokens/s], [parameters], [devices], [FLOP/s], and the optional
-        shape in [layers], [heads], [dimensions], [tokens]).
+    tokens_per_second, model, n_devices, peak_flops_per_device, gpu, dtype, n_layers, n_heads, head_dim, seq_len
+        As for :func:`mfu` ([tokens/s], [parameters] or an Architecture, [devices], [FLOP/s],
+        and the optional shape in [layers], [heads], [dimensions], [tokens]).
     recomputed_forward : float or array_like
         How much of one forward pass is recomputed during the backward pass [fraction of a
         forward pass, 0-1]: 1.0 for full activation recomputation, 0 for none, in between for
@@ -258,25 +296,25 @@ def hfu(tokens_per_second, n_params, n_devices, peak_flops_per_device,
 
     Examples
     --------
-    >>> from lessons.hardware import peak_flops
-    >>> tpu = peak_flops("TPU-v4")
-    >>> round(hfu(238.3e3, 540.35e9, 6144, tpu, 118, 48, 256, 2048), 3)   # full recomputation
+    >>> palm = dict(n_devices=6144, gpu="TPU-v4", n_layers=118, n_heads=48, head_dim=256,
+    ...             seq_len=2048)
+    >>> round(hfu(238.3e3, 540.35e9, **palm), 3)                          # full recomputation
     0.616
-    >>> round(hfu(238.3e3, 540.35e9, 6144, tpu, 118, 48, 256, 2048, recomputed_forward=0), 3)
+    >>> round(hfu(238.3e3, 540.35e9, **palm, recomputed_forward=0), 3)
     0.462
     """
     r = positive("recomputed_forward", recomputed_forward, unit="forward passes", allow_zero=True)
     if np.any(r > 0):
         fraction("recomputed_forward", r[r > 0] if r.ndim else r)
-    model = mfu(tokens_per_second, n_params, n_devices, peak_flops_per_device,
-                n_layers, n_heads, head_dim, seq_len)
-    m, r = broadcast(mfu=np.asarray(model), recomputed_forward=r)
-    result = _at_most_one("hfu", m * (1.0 + r / 3.0))
-    return output(result, model, recomputed_forward)
+    shape = dict(zip(PALM_SHAPE, (n_layers, n_heads, head_dim, seq_len), strict=True))
+    return _utilisation("hfu", tokens_per_second, model, n_devices, peak_flops_per_device, gpu,
+                        dtype, shape, factor=1.0 + r / 3.0)
 
 
-def mfu_from_step_time(step_time, tokens_per_step, n_params, n_devices, peak_flops_per_device,
-                       n_layers=None, n_heads=None, head_dim=None, seq_len=None):
+@legacy_positional(3, _MFU_LEGACY)
+def mfu_from_step_time(step_time, tokens_per_step, model, *, n_devices,
+                       peak_flops_per_device=None, gpu=None, dtype: str = "bf16", n_layers=None,
+                       n_heads=None, head_dim=None, seq_len=None):
     """MFU from a training log: seconds per optimizer step and tokens per step [fraction].
 
     Parameters
@@ -285,8 +323,9 @@ def mfu_from_step_time(step_time, tokens_per_step, n_params, n_devices, peak_flo
         Wall-clock time of one optimizer step [s].
     tokens_per_step : float or array_like
         Tokens in one global batch (sequences × sequence length) [tokens].
-    n_params, n_devices, peak_flops_per_device, n_layers, n_heads, head_dim, seq_len
-        As for :func:`mfu` ([parameters], [devices], [FLOP/s], optional shape).
+    model, n_devices, peak_flops_per_device, gpu, dtype, n_layers, n_heads, head_dim, seq_len
+        As for :func:`mfu` ([parameters] or an Architecture, [devices], [FLOP/s], optional
+        shape).
 
     Returns
     -------
@@ -303,117 +342,20 @@ def mfu_from_step_time(step_time, tokens_per_step, n_params, n_devices, peak_flo
 
     Examples
     --------
-    >>> from lessons.hardware import peak_flops
     >>> # PaLM: batches of 2048 sequences x 2048 tokens at 238.3K tokens/s
     >>> batch = 2048 * 2048
     >>> step = batch / 238.3e3                      # ≈ 17.6 s per step
-    >>> round(mfu_from_step_time(step, batch, 540.35e9, 6144, peak_flops("TPU-v4"),
-    ...                          118, 48, 256, 2048), 3)
+    >>> round(mfu_from_step_time(step, batch, 540.35e9, n_devices=6144, gpu="TPU-v4",
+    ...                          n_layers=118, n_heads=48, head_dim=256, seq_len=2048), 3)
     0.462
     """
     st = positive("step_time", step_time, unit="s")
     tokens = positive("tokens_per_step", tokens_per_step, unit="tokens")
     st, tokens = broadcast(step_time=st, tokens_per_step=tokens)
     tps = output(tokens / st, step_time, tokens_per_step)
-    return mfu(tps, n_params, n_devices, peak_flops_per_device,
-               n_layers, n_heads, head_dim, seq_len)
-
-
-_TIME_UNITS = {"s": 1.0, "hours": 3600.0, "days": 86400.0}
-
-
-def training_time(flops, n_devices, peak_flops_per_device, mfu, *, unit: str = "s"):
-    """Wall-clock time to deliver a compute budget at a given MFU [s, hours or days].
-
-    Parameters
-    ----------
-    flops : float or array_like
-        Training compute C [FLOP].
-    n_devices : float or array_like
-        Devices working in parallel [devices].
-    peak_flops_per_device : float or array_like
-        Dense peak of one device [FLOP/s].
-    mfu : float or array_like
-        Model FLOP utilisation [fraction in (0, 1]; 0.4, not 40].
-    unit : str
-        ``"s"``, ``"hours"`` or ``"days"``.
-
-    Returns
-    -------
-    float or numpy.ndarray
-        Time [s], [hours] or [days].
-
-    Notes
-    -----
-    t = C / (n_devices × peak × MFU): the definition of MFU solved for time. It is the one
-    formula behind :func:`lessons.flops.gpu_hours` and :func:`lessons.flops.wall_clock_days`.
-
-    References
-    ----------
-    Chowdhery et al. (2022) §4.1.
-
-    Examples
-    --------
-    >>> from lessons.hardware import peak_flops
-    >>> round(training_time(7.2e23, 1, peak_flops("H100-SXM"), 0.4, unit="hours"))
-    505357
-    >>> training_time(7.2e23, 1, peak_flops("H100-SXM"), 40)
-    Traceback (most recent call last):
-    ...
-    ValueError: mfu must be a fraction in (0, 1]; got 40.0. Write 40 % as 0.4.
-    """
-    scale = choose("unit", unit, _TIME_UNITS)
-    c = raw_count("flops", flops, minimum=MIN_FLOPS, unit="FLOP",
-                  example="flops=7.2e23; PF-days must first be multiplied by 8.64e19")
-    c, n_dev, peak, u = broadcast(flops=c, n_devices=_devices(n_devices),
-                                  peak_flops_per_device=_peak(peak_flops_per_device),
-                                  mfu=fraction("mfu", mfu))
-    return output(c / (n_dev * peak * u) / scale, flops, n_devices, peak_flops_per_device, mfu)
-
-
-def delivered_flops(duration, n_devices, peak_flops_per_device, mfu, *, unit: str = "s"):
-    """Training compute that devices deliver in a given time at a given MFU [FLOP].
-
-    Parameters
-    ----------
-    duration : float or array_like
-        Wall-clock time on each device [s, hours or days, per ``unit``].
-    n_devices : float or array_like
-        Devices working in parallel [devices].
-    peak_flops_per_device : float or array_like
-        Dense peak of one device [FLOP/s].
-    mfu : float or array_like
-        Model FLOP utilisation [fraction in (0, 1]; 0.4, not 40].
-    unit : str
-        ``"s"``, ``"hours"`` or ``"days"``.
-
-    Returns
-    -------
-    float or numpy.ndarray
-        Compute C [FLOP].
-
-    Notes
-    -----
-    C = t × n_devices × peak × MFU: :func:`training_time` solved for C (a test checks that the
-    two are inverses on the same inputs). A budget in device-hours is ``unit="hours"`` with
-    ``n_devices=1``.
-
-    References
-    ----------
-    Chowdhery et al. (2022) §4.1.
-
-    Examples
-    --------
-    >>> from lessons.hardware import peak_flops
-    >>> f"{delivered_flops(5.07e5, 1, peak_flops('H100-SXM'), 0.4, unit='hours'):.3g}"
-    '7.22e+23'
-    """
-    scale = choose("unit", unit, _TIME_UNITS)
-    t = positive("duration", duration, unit=unit)
-    t, n_dev, peak, u = broadcast(duration=t, n_devices=_devices(n_devices),
-                                  peak_flops_per_device=_peak(peak_flops_per_device),
-                                  mfu=fraction("mfu", mfu))
-    return output(t * scale * n_dev * peak * u, duration, n_devices, peak_flops_per_device, mfu)
+    return mfu(tps, model, n_devices=n_devices, peak_flops_per_device=peak_flops_per_device,
+               gpu=gpu, dtype=dtype, n_layers=n_layers, n_heads=n_heads, head_dim=head_dim,
+               seq_len=seq_len)
 
 
 # --- PaLM Table 3 ------------------------------------------------------------------------------

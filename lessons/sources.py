@@ -186,3 +186,34 @@ REFERENCES.update(_refs(
     Reference("kingma2015", "Kingma, Ba", 2015, "Adam: A Method for Stochastic Optimization",
               "ICLR 2015, arXiv:1412.6980"),
 ))
+
+# Added with lessons.architecture, lessons.memory and the command line.
+REFERENCES.update(_refs(
+    Reference("mixtral", "Jiang, Sablayrolles, Roux, et al.", 2024, "Mixtral of Experts",
+              "arXiv:2401.04088"),
+    Reference("deepseekv3_weights", "DeepSeek-AI", 2024,
+              "DeepSeek-V3 weight file documentation (README_WEIGHTS.md) and config.json",
+              "github.com/deepseek-ai/DeepSeek-V3; huggingface.co/deepseek-ai/DeepSeek-V3"),
+    Reference("pythia", "Biderman, Schoelkopf, Anthony, et al.", 2023,
+              "Pythia: A Suite for Analyzing Large Language Models Across Training and Scaling",
+              "ICML 2023, arXiv:2304.01373; model card table of exact parameter counts"),
+    Reference("qwen25", "Qwen Team", 2024, "Qwen2.5 Technical Report",
+              "arXiv:2412.15115; huggingface.co/Qwen/Qwen2.5-7B"),
+    Reference("gemma", "Gemma Team, Google DeepMind", 2024,
+              "Gemma: Open Models Based on Gemini Research and Technology",
+              "arXiv:2403.08295; huggingface.co/google/gemma-7b"),
+    Reference("olmo", "Groeneveld, Beltagy, Walsh, et al.", 2024,
+              "OLMo: Accelerating the Science of Language Models",
+              "arXiv:2402.00838; github.com/allenai/OLMo configs/official"),
+    Reference("gpt2", "Radford, Wu, Child, Luan, Amodei, Sutskever", 2019,
+              "Language Models are Unsupervised Multitask Learners",
+              "OpenAI; huggingface.co/openai-community/gpt2"),
+    Reference("rajbhandari2020", "Rajbhandari, Rasley, Ruwase, He", 2020,
+              "ZeRO: Memory Optimizations Toward Training Trillion Parameter Models",
+              "SC20, arXiv:1910.02054"),
+    Reference("dettmers2022", "Dettmers, Lewis, Shleifer, Zettlemoyer", 2022,
+              "8-bit Optimizers via Block-wise Quantization", "ICLR 2022, arXiv:2110.02861"),
+    Reference("hf_safetensors_totals", "Hugging Face Hub", 2024,
+              "Parameter totals from checkpoints' safetensors metadata (model pages and "
+              "api/models/<id>?expand=safetensors)", "huggingface.co, read in quoted copies"),
+))

@@ -13,7 +13,7 @@ once per refit and reports percentile intervals:
   says the target cannot be reached at any cost (its cost is infinite, and is counted).
 
 Every step calls the function that owns its formula (:func:`lessons.chinchilla.compute_optimal`,
-:func:`lessons.returns.compute_for_loss`, :func:`lessons.budget.flops_for_device_hours`,
+:func:`lessons.returns.compute_for_loss`, :func:`lessons.throughput.flops_for_device_hours`,
 :func:`lessons.flops.gpu_hours`); this module only repeats them over the refits.
 """
 
@@ -27,11 +27,12 @@ import numpy as np
 from . import chinchilla, returns
 from ._table import html_table, text_table
 from ._validate import positive
-from .budget import DEEPSEEK_V3_PRICE, flops_for_device_hours
 from .chinchilla import Fit
 from .fitting import BootstrapResult
 from .flops import gpu_hours
+from .prices import DEEPSEEK_V3_PRICE
 from .sources import Cite
+from .throughput import flops_for_device_hours
 
 __all__ = ["PlanRange", "bootstrap_fits", "plan_range"]
 

@@ -223,6 +223,35 @@ class TestWorksheet:
         assert p._repr_html_().startswith("<table>")
 
 
+class TestMemory:
+    def test_dollar_plan_says_how_many_devices_hold_it(self):
+        """$10M → N = 2.44e11: 16 bytes each (mixed AdamW) = 3.9 TB over 80 GB H100s is
+        49 devices with ZeRO-3 (not 3.9e12 / 80e9 rounded down, nor 12 bytes per parameter)."""
+        p = plan(10e6)
+        assert p.memory.n_devices == math.ceil(16 * p.n_params / 80e9) == 49
+        row = dict((r[0], r[1:]) for r in p.to_table())["memory"]
+        assert row == ("3.9 TB", "fits on >= 49 x H100-SXM (ZeRO-3, mixed-adamw; activations extra)")
+
+    def test_a_cluster_too_small_for_its_own_plan_is_flagged(self):
+        """Four GPUs for ten years buy a 64B-parameter plan that four GPUs cannot hold."""
+        p = plan(n_devices=4, days=3650)
+        assert p.memory.n_devices > 4
+        assert "does NOT fit on its 4 devices" in str(p)
+        assert "fits on its 1,024 devices" in str(plan(n_devices=1024, days=30))
+
+    def test_options_reach_the_memory_row(self):
+        assert plan(10e6, precision="bf16-adamw").memory.n_devices == math.ceil(
+            8 * plan(10e6).n_params / 80e9)
+        assert "no number of H100-SXM holds it" in str(plan(10e6, zero_stage=0))
+        assert plan(1e4, gpu="V100", dtype="fp16").memory is None
+
+    def test_bad_memory_options(self):
+        with pytest.raises(ValueError, match="zero_stage must be 0, 1, 2 or 3"):
+            plan(10e6, zero_stage=4)
+        with pytest.raises(ValueError, match="unknown precision"):
+            plan(10e6, precision="fp8")
+
+
 class TestBadInput:
     def test_both_budget_and_devices(self):
         with pytest.raises(ValueError, match="not both"):

@@ -15,7 +15,8 @@ import lessons
 
 # Modules that hold course maths; tooling packages (grading, explorers) have their own tests.
 MATH_MODULES = [
-    "budget", "chinchilla", "data", "fitting", "flops", "hardware", "kaplan", "models",
+    "architecture", "budget", "chinchilla", "data", "fitting", "flops", "hardware", "kaplan",
+    "memory", "models", "throughput",
     "mfu", "mup", "oracle", "overtraining", "returns", "study", "synthetic", "tinylm",
     "uncertainty",
 ]

@@ -9,8 +9,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from lessons import flops
+from lessons.architecture import MoE, param_counts
 from lessons.flops import (
     CHINCHILLA_TABLE_A4,
+    CHINCHILLA_TABLE_A9,
     CITES,
     PF_DAY,
     Architecture,
@@ -19,6 +21,7 @@ from lessons.flops import (
     chinchilla_flops_ratio,
     chinchilla_params,
     count_params,
+    flops_per_token_chinchilla,
     flops_per_token_kaplan,
     flops_per_token_palm,
     from_pf_days,
@@ -271,13 +274,85 @@ class TestKaplanAndPalmPerToken:
             flops_per_token_palm(540e9, [118, 96], 48, 256, [2048, 2048, 2048])
 
 
+class TestArchitectureForms:
+    """The FLOP functions take an Architecture, or a count with the shape by keyword."""
+
+    def test_palm_from_an_architecture_equals_the_explicit_form(self):
+        explicit = flops_per_token_palm(count_params(LLAMA3_8B), n_layers=32, n_heads=32,
+                                        head_dim=128, seq_len=8192)
+        assert flops_per_token_palm(LLAMA3_8B) == pytest.approx(explicit, rel=1e-15)
+        assert flops_per_token_palm(LLAMA3_8B, seq_len=2048) == pytest.approx(
+            flops_per_token_palm(count_params(LLAMA3_8B), n_layers=32, n_heads=32, head_dim=128,
+                                 seq_len=2048), rel=1e-15)
+
+    def test_old_positional_form_still_works(self):
+        """Chapters and notebooks written before the keywords keep their results."""
+        assert flops_per_token_palm(540.35e9, 118, 48, 256, 2048) == flops_per_token_palm(
+            540.35e9, n_layers=118, n_heads=48, head_dim=256, seq_len=2048)
+        assert attention_flops_share(540.35e9, 118, 48, 256, 2048) == attention_flops_share(
+            540.35e9, n_layers=118, n_heads=48, head_dim=256, seq_len=2048)
+
+    @pytest.mark.parametrize("bad", [
+        lambda: flops_per_token_palm(LLAMA3_8B, n_layers=32),
+        lambda: flops_per_token_palm(8e9, 32, n_layers=32),
+        lambda: flops_per_token_palm(8e9, 32, 32, 128, 8192, 1),
+        lambda: attention_flops_share(8e9, n_layers=32, n_heads=32),
+        lambda: flops_per_token_kaplan(LLAMA3_8B, 32),
+        lambda: flops_per_token_kaplan(8e9, n_layers=32),
+        lambda: flops_per_token_chinchilla(8e9),
+    ])
+    def test_mixed_or_partial_shapes_are_refused(self, bad):
+        with pytest.raises(ValueError):
+            bad()
+
+    def test_moe_flops_come_from_active_parameters(self):
+        """Mixtral's 6N term uses the 12.9B active parameters, not the 46.7B it stores."""
+        mixtral = Architecture(vocab_size=32000, d_model=4096, n_layers=32, n_heads=32,
+                               n_kv_heads=8, d_ff=14336, seq_len=4096,
+                               moe=MoE(n_experts=8, n_experts_active=2, d_ff_expert=14336))
+        six_n = flops_per_token_palm(mixtral) - 12 * 32 * 32 * 128 * 4096
+        assert six_n == pytest.approx(6 * 12_879_925_248)
+
+    def test_kaplan_from_an_architecture(self):
+        """Kaplan's N is the non-embedding count and d_attn = H·Q."""
+        got = flops_per_token_kaplan(LLAMA3_8B, kind="forward")
+        n = count_params(LLAMA3_8B, include_embeddings=False)
+        assert got == pytest.approx(2 * n + 2 * 32 * 8192 * 4096)
+        assert flops_per_token_palm(LLAMA3_8B) - 6 * count_params(LLAMA3_8B) == pytest.approx(
+            2 * (3 * got - 6 * n))   # PaLM's attention term is twice Kaplan's
+
+    def test_attention_is_t_over_6d_of_6n(self):
+        """The training_flops note: with N = 12·L·d² and HQ = d, attention is T/(6d) of 6N, so
+        at T = 6d it is half the total. (Kaplan's d ≫ n_ctx/12 would put that point at 12d.)"""
+        n_layers, d = 24, 2048
+        n = 12 * n_layers * d**2
+        share = attention_flops_share(n, n_layers=n_layers, n_heads=16, head_dim=d // 16,
+                                      seq_len=6 * d)
+        assert share == pytest.approx(0.5)
+
+    def test_hf_non_embedding_is_not_kaplans(self):
+        """Hugging Face keeps Llama 3 8B's untied output projection in its "non-embedding"
+        count (7.50B); Kaplan's excludes it (6.98B)."""
+        c = param_counts(LLAMA3_8B)
+        assert (c.non_embedding, c.hf_non_embedding) == (6_979_588_096, 7_504_924_672)
+
+
 class TestChinchillaAppF:
     @pytest.mark.parametrize("shape", CHINCHILLA_TABLE_A4, ids=lambda s: s.label)
     def test_table_a4_ratio(self, shape):
         """Hoffmann et al. Table A4: ratio of their FLOP count to 6ND, to 2 decimals."""
         r = chinchilla_flops_ratio(shape.n_layers, shape.d_model, shape.ffw_size, shape.n_heads,
-                                   shape.kv_size)
+                                   shape.kv_size, include_embeddings=False)
         assert round(r, 2) == shape.ratio
+
+    def test_one_default_for_embeddings(self):
+        """Every FLOP function counts embeddings unless told not to (the ratio used to default
+        to False while chinchilla_flops defaulted to True)."""
+        import inspect
+
+        for func in (chinchilla_flops, chinchilla_flops_ratio, flops_per_token_chinchilla):
+            default = inspect.signature(func).parameters["include_embeddings"].default
+            assert default is True, func.__name__
 
     def test_printed_formula_does_not_reproduce_a4(self):
         """App. F as printed (embedding and logit terms in) gives 1.58 for the 73M model,
@@ -293,6 +368,19 @@ class TestChinchillaAppF:
         per_token = chinchilla_flops(s.n_layers, s.d_model, s.ffw_size, s.n_heads, s.kv_size,
                                      include_embeddings=False)
         assert round(per_token / (6 * 1.1e9), 2) == 1.09
+
+    def test_table_a9_claim(self):
+        """chinchilla_params against all 50 rows of Table A9: within 0.81 %, 23 rows to the 1M
+        rounding and 27 not (the docstring's claim; 'all to their 1M rounding' was wrong)."""
+        assert len(CHINCHILLA_TABLE_A9) == 50
+        listed = np.array([float(s.label[:-1]) * 1e6 for s in CHINCHILLA_TABLE_A9])
+        counted = np.array([chinchilla_params(s.n_layers, s.d_model, s.ffw_size, s.n_heads,
+                                              s.kv_size) for s in CHINCHILLA_TABLE_A9])
+        gap = counted - listed
+        assert int(np.sum(np.abs(gap) > 0.5e6)) == 27
+        assert np.max(np.abs(gap) / listed) == pytest.approx(0.00802, abs=2e-5)   # the 44M row
+        assert np.max(np.abs(gap)) == pytest.approx(2.27e6, abs=0.01e6)           # the 11,452M row
+        assert CITES["table_a9"].confidence == "SECONDARY"
 
     @pytest.mark.parametrize(("shape_index", "table_a9_millions"),
                              [(0, 74), (1, 306), (2, 552), (3, 1143), (4, 1593), (5, 6796)])
@@ -317,6 +405,33 @@ class TestChinchillaAppF:
         args = (24, 1280, 5120, 10, 128)
         assert chinchilla_flops(*args, per="sequence") == pytest.approx(
             2048 * chinchilla_flops(*args))
+
+    @pytest.mark.parametrize("shape", CHINCHILLA_TABLE_A4, ids=lambda s: s.label)
+    @pytest.mark.parametrize("include_embeddings", [True, False])
+    def test_app_f_on_an_architecture_is_app_f(self, shape, include_embeddings):
+        """The Architecture form of App. F equals the paper-notation one on App. F's own
+        models (MHA, two-matrix MLP); a dropped term or a wrong factor breaks this."""
+        arch = Architecture(vocab_size=32000, d_model=shape.d_model, n_layers=shape.n_layers,
+                            n_heads=shape.n_heads, head_dim=shape.kv_size, d_ff=shape.ffw_size,
+                            mlp="gelu", norm="layernorm", biases=True)   # norms, biases: no FLOPs
+        got = flops_per_token_chinchilla(arch, include_embeddings=include_embeddings)
+        want = chinchilla_flops(shape.n_layers, shape.d_model, shape.ffw_size, shape.n_heads,
+                                shape.kv_size, include_embeddings=include_embeddings)
+        assert got == pytest.approx(want, rel=1e-12)
+
+    def test_app_f_charges_a_token_for_its_experts_only(self):
+        """Mixtral: doubling the experts a token skips leaves its FLOPs unchanged; doubling
+        top-k adds 2 × 3 × 3·d·d_ff per layer for the extra experts' matrices."""
+        base = Architecture(vocab_size=32000, d_model=4096, n_layers=32, n_heads=32,
+                            n_kv_heads=8, d_ff=14336, seq_len=4096,
+                            moe=MoE(n_experts=8, n_experts_active=2, d_ff_expert=14336))
+        wider = base.replace(moe=MoE(n_experts=16, n_experts_active=2, d_ff_expert=14336))
+        deeper = base.replace(moe=MoE(n_experts=8, n_experts_active=4, d_ff_expert=14336))
+        # A 16-expert router is twice as wide: 2 × 3 × 8·d more per layer, nothing else.
+        assert flops_per_token_chinchilla(wider) - flops_per_token_chinchilla(base) == (
+            pytest.approx(32 * 6 * 8 * 4096))
+        assert flops_per_token_chinchilla(deeper) - flops_per_token_chinchilla(base) == (
+            pytest.approx(32 * 6 * 2 * 3 * 4096 * 14336))
 
     def test_bad_per(self):
         with pytest.raises(ValueError, match="unknown per"):

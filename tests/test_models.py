@@ -36,11 +36,12 @@ PINNED = [
     ("Llama 2 13B", 13e9, 2.0e12, None),
     ("Llama 2 70B", 70e9, 2.0e12, None),
     ("Llama 3 8B", 8_030_261_248, 15e12, None),  # FACTS §9: Llama 3 card "15T+"; N DERIVED
-    ("Llama 3 70B", 70e9, 15e12, None),
+    # Exact counts from the released shapes (tests/test_architecture.py has their sources).
+    ("Llama 3 70B", 70_553_706_496, 15e12, None),
     ("Llama 3.1 8B", 8_030_261_248, 15e12, None),  # FACTS §4: Llama 3.1 card "15T+"
-    ("Llama 3.1 70B", 70e9, 15e12, None),
-    ("Llama 3.1 405B", 405e9, 15.6e12, 3.8e25),  # FACTS §4/§9: paper; not "15T"
-    ("Mistral 7B", 7.3e9, None, None),           # FACTS §9: tokens never disclosed
+    ("Llama 3.1 70B", 70_553_706_496, 15e12, None),
+    ("Llama 3.1 405B", 405_853_388_800, 15.6e12, 3.8e25),  # FACTS §4/§9: paper; not "15T"
+    ("Mistral 7B", 7_241_732_096, None, None),   # FACTS §9: tokens never disclosed
     ("DeepSeek-V3", 671e9, 14.8e12, None),       # FACTS §9: README + paper §1/Table 1
     ("AMD-Llama-135M", 134_105_856, 670e9, None),  # AMD blog + model card config
 ]
@@ -164,7 +165,7 @@ class TestDerivedChecks:
 
     @pytest.mark.parametrize(("name", "six_nd"), [
         ("Chinchilla", 5.88e23), ("Gopher", 5.04e23),      # FACTS §2
-        ("Llama 3.1 405B", 3.79e25),                       # FACTS §4
+        ("Llama 3.1 405B", 3.80e25),   # FACTS §4 gives 3.79e25 with N = 405e9, 3.80e25 exact
     ])
     def test_6nd(self, name, six_nd):
         r = run(name)
@@ -195,20 +196,22 @@ class TestDerivedChecks:
         assert per_gpu / hardware.peak_flops("H100-SXM", "bf16") == pytest.approx(0.156, abs=1e-3)
 
     def test_llama31_405b_card_hours(self):
-        """FACTS §4: 3.79e25 / (30.84M h × 3600 s) = 341 TFLOP/s, 34.5 % of 989.4."""
+        """FACTS §4: 3.79e25 / (30.84M h × 3600 s) = 341 TFLOP/s, 34.5 % of 989.4; with the
+        exact 405,853,388,800 parameters, 342 TFLOP/s."""
         r = run("Llama 3.1 405B")
         per_gpu = flops.training_flops(r.n_params, r.n_tokens) / (r.device_hours * 3600)
-        assert round(per_gpu / 1e12) == 341
-        assert per_gpu / hardware.peak_flops(r.hardware, "bf16") == pytest.approx(0.345, abs=1e-3)
+        assert round(per_gpu / 1e12) == 342
+        assert per_gpu / hardware.peak_flops(r.hardware, "bf16") == pytest.approx(0.346, abs=1e-3)
 
     @pytest.mark.parametrize(("name", "ratio", "tol"), [
         ("GPT-3", 1.7, 0.05), ("Gopher", 1.1, 0.05), ("PaLM", 1.4, 0.05),
         ("Chinchilla", 20, 0.5), ("Llama 2 7B", 286, 0.5), ("Llama 2 70B", 29, 0.5),
-        ("Llama 3 8B", 1868, 0.5), ("Llama 3 70B", 214, 0.5), ("Llama 3.1 405B", 38.5, 0.05),
+        ("Llama 3 8B", 1868, 0.5), ("Llama 3 70B", 212.6, 0.05), ("Llama 3.1 405B", 38.44, 0.005),
         ("DeepSeek-V3", 22, 0.5),
     ])
     def test_tokens_per_param(self, name, ratio, tol):
-        """FACTS §9 D/N table (Llama 3 8B: 1,875 with N = 8e9, 1,868 with the exact count)."""
+        """FACTS §9 D/N table, with the exact counts where the registry has them (Llama 3 8B:
+        1,875 with N = 8e9, 1,868 exact; 70B: 214 with 70e9, 212.6 exact; 405B: 38.5, 38.44)."""
         r = run(name)
         assert r.n_tokens / r.n_params == pytest.approx(ratio, abs=tol)
 
@@ -229,11 +232,37 @@ class TestDerivedChecks:
 
     def test_mistral_secondary_size_vs_table_1(self):
         """FACTS §9: Mistral's paper says "7-billion-parameter", the announcement 7.3B
-        [SECONDARY]; Table 1's shape counts to 7.24e9, within 1 % of 7.3B."""
-        counted = flops.count_params(ARCHITECTURES["Mistral 7B"])
-        assert round(counted / 1e9, 2) == 7.24
-        assert counted == pytest.approx(run("Mistral 7B").n_params, rel=0.01)
-        assert counted != run("Mistral 7B").n_params
+        [SECONDARY]; the registry stores Table 1's shape counted, 7,241,732,096, within 1 % of
+        7.3B and equal to the released checkpoint's total."""
+        assert run("Mistral 7B").n_params == 7_241_732_096
+        assert run("Mistral 7B").n_params == pytest.approx(7.3e9, rel=0.01)
+
+    @pytest.mark.parametrize(("name", "exact"), [
+        ("Llama 3 70B", 70_553_706_496), ("Llama 3.1 70B", 70_553_706_496),
+        ("Llama 3.1 405B", 405_853_388_800), ("Llama 3 8B", 8_030_261_248),
+        ("Llama 3.1 8B", 8_030_261_248),
+    ])
+    def test_exact_counts_where_the_shape_is_public(self, name, exact):
+        """Not "70e9": the 70B is 0.8 % more than its name."""
+        assert run(name).n_params == exact
+        assert isinstance(run(name).n_params, int)
+
+    @pytest.mark.parametrize(("name", "shape", "active"), [
+        ("Llama 2 7B", "Llama 2 7B", None), ("Llama 2 13B", "Llama 2 13B", None),
+        ("Llama 2 70B", "Llama 2 70B", None), ("DeepSeek-V3", "DeepSeek-V3", True),
+    ])
+    def test_headline_sizes_stay_tied_to_the_exact_counts(self, name, shape, active):
+        """Runs that still store a headline size: within 4 % of the count from the shape (Llama
+        2 7B's "7B" is 3.9 % above its 6.74e9), and the notes give that count."""
+        from lessons.architecture import param_counts
+
+        r, counts = run(name), param_counts(ARCHITECTURES[shape])
+        assert r.n_params == pytest.approx(counts.total, rel=0.04)
+        assert f"{counts.total:,}" in r.notes
+        if active:   # DeepSeek's own convention: without the input embedding
+            assert r.n_params_active == pytest.approx(counts.active_without_input_embedding,
+                                                      rel=0.02)
+            assert f"{counts.active_without_input_embedding:,}" in r.notes
 
     def test_deepseek_active_ratio(self):
         """FACTS §9/§11: 400 tokens per *active* parameter: always state the denominator."""
