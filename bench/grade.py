@@ -20,7 +20,7 @@ import time
 from pathlib import Path
 
 from lessons.grading.autograde import collect, grade_all
-from lessons.grading.notebooks import load_hidden_suite
+from lessons.grading.inputs import load_grading
 
 ROOT = Path(__file__).resolve().parents[1]
 SOLUTION = ROOT / "solutions" / "flops.ipynb"
@@ -52,7 +52,7 @@ def main() -> None:
     ap.add_argument("--n", type=int, default=100)
     ap.add_argument("--jobs", type=int, default=os.cpu_count())
     args = ap.parse_args()
-    suite = load_hidden_suite(SOLUTION)
+    suite = load_grading(SOLUTION).public
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         synthetic(folder, args.n)

@@ -17,7 +17,7 @@ import pytest
 
 from lessons.grading import sandbox
 from lessons.grading.autograde import collect, grade_all
-from lessons.grading.notebooks import load_hidden_suite
+from lessons.grading.inputs import load_grading
 from lessons.grading.sandbox import UID_BASE, Limits
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -167,7 +167,7 @@ def graded(tmp_path_factory, server):
     (subs / "broken.ipynb").write_text('{"cells": [')
     digests = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in subs.iterdir()}
 
-    suite = load_hidden_suite(SOLUTION)
+    suite = load_grading(SOLUTION).public
     grades = grade_all(collect(subs, subs), suite, jobs=2, limits=LIMITS,
                        private=(SOLUTION.parent, subs), progress=False)
     after = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in subs.iterdir()}

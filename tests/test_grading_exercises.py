@@ -17,7 +17,7 @@ import pytest
 from lessons.flops import gpu_hours, inference_flops, training_flops, wall_clock_days
 from lessons.grading import CheckFailed
 from lessons.grading.checks import judge_namespace
-from lessons.grading.notebooks import load_hidden_suite
+from lessons.grading.inputs import load_grading
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -41,7 +41,7 @@ def _run(nb: dict) -> dict:
 
 @pytest.fixture(scope="module")
 def hidden():
-    return load_hidden_suite(SOLUTION)
+    return load_grading(SOLUTION).public
 
 
 @pytest.fixture(scope="module")

@@ -85,15 +85,8 @@ def test_each_module_imports_on_its_own(name):
     importlib.import_module(name)
 
 
-# The autograder package is a tool with its own owners and tests; its notebooks module still
-# defers an import of its inputs module (a cycle inside that package), so it is left out here.
-TOOLING = ("lessons.grading",)
-
-
 def test_the_import_graph_has_no_cycle():
-    graph = {name: {m for m in deps if not m.startswith(TOOLING)}
-             for name, deps in _graph().items() if not name.startswith(TOOLING)}
-    cycle = _cycle(graph)
+    cycle = _cycle(_graph())
     assert cycle is None, "import cycle: " + " -> ".join(cycle)
 
 

@@ -15,10 +15,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from .spec import Suite
-
 __all__ = ["MAX_NOTEBOOK_BYTES", "NotebookError", "cell_source", "cell_tags", "chapter_of",
-           "load_hidden_suite", "read_notebook", "read_submission"]
+           "read_notebook", "read_submission"]
 
 #: Larger submissions are refused unread [bytes].
 MAX_NOTEBOOK_BYTES = 20 * 2**20
@@ -79,11 +77,3 @@ def chapter_of(nb: dict) -> str | None:
     info = meta.get("lessons") if isinstance(meta, dict) else None
     chapter = info.get("chapter") if isinstance(info, dict) else None
     return chapter if isinstance(chapter, str) else None
-
-
-def load_hidden_suite(solution: Path) -> Suite:
-    """The hidden :class:`Suite` of a solution notebook for its own inputs (see
-    :func:`lessons.grading.inputs.load_grading`, which also builds the hidden-input variants)."""
-    from .inputs import load_grading  # inputs builds on this module
-
-    return load_grading(solution).public
