@@ -20,9 +20,9 @@ import pytest
 from grading_attacks import (
     DEEP_JSON,
     ESCAPE,
+    FIXTURE,
     FORGE,
     FORGED_VALUES,
-    FIXTURE,
     FORK_BOMB,
     HOG,
     MARKER,

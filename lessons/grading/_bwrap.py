@@ -16,8 +16,10 @@ user) adds the user namespace and the private tmpfs. As a normal user one bubble
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
+import subprocess
 import sys
 from pathlib import Path
 
@@ -46,6 +48,22 @@ def _repository() -> Path | None:
     return repo if (repo / "pyproject.toml").is_file() else None
 
 
+def _interpreter_path() -> list[str]:
+    """``sys.path`` of the interpreter the runner uses, started as the runner is: no user site,
+    no PYTHONPATH, from ``/`` (the grader's own ``sys.path`` also holds its working folder,
+    which may be anyone's home)."""
+    global _INTERPRETER_PATH
+    if _INTERPRETER_PATH is None:
+        out = subprocess.run([sys.executable, "-s", "-c", "import sys, json; "
+                              "print(json.dumps(sys.path))"], cwd="/", capture_output=True,
+                             text=True, env={"PATH": "/usr/bin:/bin"}, timeout=60, check=True)
+        _INTERPRETER_PATH = [p for p in json.loads(out.stdout) if p]
+    return _INTERPRETER_PATH
+
+
+_INTERPRETER_PATH: list[str] | None = None
+
+
 def exposed_paths() -> list[Path]:
     """The host folders a notebook needs, read-only: Python, site-packages, lessons, the data.
 
@@ -57,7 +75,7 @@ def exposed_paths() -> list[Path]:
     repo = _repository()
     wanted = {Path(sys.prefix), Path(sys.base_prefix), Path(lessons.__file__).parent,
               Path(sys.executable).resolve().parent}
-    wanted |= {Path(p) for p in sys.path if p and os.path.isdir(p)}
+    wanted |= {Path(p) for p in _interpreter_path() if os.path.isdir(p)}
     data = os.environ.get("LESSONS_DATA_DIR")
     if data and os.path.isdir(data):
         wanted.add(Path(data))
@@ -88,7 +106,7 @@ def _view(needed: list[Path], private: list[Path]) -> list[str]:
     repo = _repository()
     hide = {p.resolve() for p in private} | {Path(m) for m in _USR_MASKS}
     hide |= {repo} if repo is not None else set()
-    for m in _outermost({h for h in hide if any(b in h.parents for b in binds)}):
+    for m in _outermost({h for h in hide if h.exists() and any(b in h.parents for b in binds)}):
         inside = [p for p in needed if m in p.parents]  # what Python needs back
         args += ["--perms", "0755", "--tmpfs", str(m), *_dirs(inside, below=m)]
         for p in inside:

@@ -11,6 +11,7 @@ Submissions are read, never written; grading twice gives the same files.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import os
 import re
 import sys
@@ -247,6 +248,9 @@ def main(argv: list[str] | None = None) -> int:
                     help="CPU time per submission, all its processes [s] (default: the "
                          f"chapter's, else {Limits.total_timeout:g}); wall clock: "
                          f"{Limits.wall_factor:g}x")
+    ap.add_argument("--wall-factor", type=float, default=Limits.wall_factor,
+                    help="wall-clock limits as a multiple of the CPU-time limits (raise it on "
+                         "a machine busy with other work)")
     ap.add_argument("--memory-mb", type=int, default=Limits.memory // 2**20,
                     help="memory of all of a submission's processes together [MB]")
     ap.add_argument("--no-progress", action="store_true")
@@ -265,8 +269,9 @@ def main(argv: list[str] | None = None) -> int:
     items = collect(args.submissions)
     chapter = args.chapter or _majority_chapter(items, chapters)
     suite = load_hidden_suite(solutions / f"{chapter}.ipynb")
-    limits = limits_for(suite, cell_timeout=args.cell_timeout, total_timeout=args.timeout,
-                        memory=args.memory_mb * 2**20)
+    limits = dataclasses.replace(
+        limits_for(suite, cell_timeout=args.cell_timeout, total_timeout=args.timeout,
+                   memory=args.memory_mb * 2**20), wall_factor=args.wall_factor)
     subs = args.submissions.resolve()
     private = (solutions, subs if subs.is_dir() else subs.parent, feedback.resolve(),
                args.output.resolve().parent)

@@ -109,7 +109,7 @@ def _from_zip(archive: Path) -> list[Submission]:
     if len(members) > MAX_ZIP_MEMBERS:
         raise SystemExit(f"{archive}: {len(members)} notebooks; at most {MAX_ZIP_MEMBERS} are "
                          "read from one zip: split it")
-    over_budget = _over_budget(members)
+    over_budget = _over_budget([m for m in members if m.file_size <= MAX_NOTEBOOK_BYTES])
     found = []
     for m in members:
         rel = PurePosixPath(m.filename.lstrip("/"))
@@ -130,13 +130,13 @@ def _from_zip(archive: Path) -> list[Submission]:
 
 def _over_budget(members: list[zipfile.ZipInfo]) -> set[str]:
     """Members refused so the rest fit :data:`MAX_ARCHIVE_BYTES`: the largest ones first."""
-    total = sum(min(m.file_size, MAX_NOTEBOOK_BYTES + 1) for m in members)
+    total = sum(m.file_size for m in members)
     refused = set()
     for m in sorted(members, key=lambda m: (-m.file_size, m.filename)):
         if total <= MAX_ARCHIVE_BYTES:
             break
         refused.add(m.filename)
-        total -= min(m.file_size, MAX_NOTEBOOK_BYTES + 1)
+        total -= m.file_size
     return refused
 
 
