@@ -93,6 +93,12 @@ class CgroupSetup:
         return (f"cgroup v{self.version}: memory, process count and CPU share of all the "
                 "notebook's processes together")
 
+    def cpu_seconds(self) -> float:
+        """CPU time of every run this grader made so far, ended ones included [s]."""
+        if self.version == 2:
+            return _read_keyed(self.parents[""] / "cpu.stat").get("usage_usec", 0) / 1e6
+        return int((self.parents["cpuacct"] / "cpuacct.usage").read_text()) / 1e9
+
 
 _setup_lock = threading.Lock()
 _setup_result: tuple[CgroupSetup | None, str] | None = None

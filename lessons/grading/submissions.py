@@ -62,11 +62,9 @@ def _is_notebook(name: str) -> bool:
     return name.endswith(".ipynb") and ".ipynb_checkpoints" not in name
 
 
-def collect(submissions: Path, staging: Path | None = None) -> list[Submission]:
-    """The submissions in a folder or a ``.zip``, sorted by where they were found.
-
-    ``staging`` is accepted for compatibility; zip members are staged by :func:`staged`.
-    """
+def collect(submissions: Path) -> list[Submission]:
+    """The submissions in a folder or a ``.zip``, sorted by where they were found (zip members
+    are read later, one at a time, by :func:`staged`)."""
     submissions = Path(submissions)
     if submissions.is_dir():
         found = _from_folder(submissions.resolve())
