@@ -300,8 +300,8 @@ def _run(cells, probes, limits: Limits, iso: Isolation, uid, base: str,
                "mode": "bwrap" if iso.bwrap else "direct", "namespaces": iso.namespaces,
                "drop_uid": uid if not iso.bwrap else None,
                "strays": "sandbox" if iso.bwrap else "uid" if uid is not None else "group",
-               "world_readable_python": all(_world_readable(p) for p in
-                                            _bwrap.exposed_paths()),
+               "world_readable_python": iso.bwrap or uid is None or all(
+                   _world_readable(p) for p in _bwrap.exposed_paths()),
                "limits": {"memory": limits.memory, "output": limits.output,
                           "nproc": None if cgroup else limits.nproc,
                           "own_uid": uid is not None or iso.bwrap,
