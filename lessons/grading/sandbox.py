@@ -142,6 +142,13 @@ def _detect(namespaces: bool) -> Isolation:
     return Isolation(bwrap_why is None, namespaces, cg, root, tuple(notes))
 
 
+def _describe(limits: Limits) -> str:
+    return (f"limits: {limits.cell_timeout:g} s of CPU time per cell and "
+            f"{limits.total_timeout:g} s in all (wall clock: {limits.wall_factor:g} times "
+            f"that); {limits.memory / 2**20:g} MB of memory, {limits.nproc} processes, "
+            f"{limits.cpus:g} core, {limits.output / 2**20:g} MB of output and of files")
+
+
 def _bwrap_problem() -> str | None:
     """None when a bubblewrap sandbox starts here, else why not (what to install or allow)."""
     if _bwrap.BWRAP is None:
@@ -287,7 +294,7 @@ def _run(cells, probes, limits: Limits, iso: Isolation, uid, base: str,
         if uid is not None:
             os.chown(work, uid, uid)
     result_fd = _private_file(os.path.join(base, "result.json"))
-    cgroup, notes = None, list(iso.notes)
+    cgroup, notes = None, [*iso.notes, _describe(limits)]
     if iso.cgroups is not None:
         try:
             cgroup = _cgroups.Cgroup(iso.cgroups, memory=limits.memory, nproc=limits.nproc,
@@ -433,7 +440,8 @@ def _parse(raw: bytes, returncode: int | None, ended: str, limits: Limits, via_b
     elif ended == "cpu":
         res.status = "timeout"
         res.reason = (f"stopped after using {limits.total_timeout:g} s of CPU time (all its "
-                      "processes together): an endless loop that ignores interrupts?")
+                      "processes together): an endless loop that ignores interrupts, or "
+                      "processes it started that never end?")
     elif isinstance(data, dict) and isinstance(data.get("fatal"), str):
         res.status, res.reason = "crashed", f"not run: {data['fatal'][:500]}"
     elif output.startswith("bwrap:") and not isinstance(data, dict):
