@@ -4,8 +4,10 @@
   expectations (:class:`Number`, :class:`Array`, :class:`Choice`, :class:`StudyScore`);
 * :mod:`lessons.grading.checks`: ``check("q1")`` in a notebook, strict mode for the test run;
 * :mod:`lessons.grading.notebooks`: reading notebooks, loading a chapter's hidden tests;
-* :mod:`lessons.grading.sandbox`: running a submission in its own limited process;
-* :mod:`lessons.grading.autograde`: the gradebook (``python -m lessons.autograde``).
+* :mod:`lessons.grading.sandbox`: running a submission in a sandbox (bubblewrap, cgroups);
+* :mod:`lessons.grading.submissions`: finding submissions in a folder or zip, strictly;
+* :mod:`lessons.grading.gradebooks`: gradebooks (wide, long, Canvas) and feedback files;
+* :mod:`lessons.grading.autograde`: the grading run (``python -m lessons.autograde``).
 
 A solution notebook ``solutions/<chapter>.ipynb`` is the single source of a chapter's
 questions: its cell tagged ``checks`` builds the public :class:`Checks`, its cell tagged
