@@ -287,3 +287,28 @@ def test_fallback_without_bubblewrap_says_so(tmp_path):
     notes = " ".join(r.notes)
     assert "sandbox: none (namespaces turned off)" in notes
     assert r.status == "ok" or "cannot drop root" in r.reason
+
+
+def test_cgroup_v2_limits_are_written_where_the_kernel_reads_them(tmp_path):
+    """This machine mounts cgroup v1, so v2 runs against a folder laid out like cgroup v2:
+    the set-up enables the controllers for its children, a run writes memory.max, pids.max and
+    cpu.max, reads its CPU time and OOM kills, and its kill writes cgroup.kill."""
+    from lessons.grading import _cgroups
+
+    base = tmp_path / "grader"
+    base.mkdir()
+    (base / "cgroup.controllers").write_text("cpuset cpu io memory pids\n")
+    (base / "cgroup.subtree_control").write_text("")
+    parent = _cgroups._v2_parent(base, "lessons-grade.1")
+    assert parent == base / "lessons-grade.1"
+    assert (parent / "cgroup.subtree_control").read_text() == "+memory +pids +cpu"
+    where = _cgroups.CgroupSetup(2, {"": parent})
+    cg = _cgroups.Cgroup(where, memory=256 * 2**20, nproc=32, cpus=1.5)
+    run = cg.dirs[""]
+    assert (run / "memory.max").read_text() == str(256 * 2**20)
+    assert (run / "pids.max").read_text() == "32"
+    assert (run / "cpu.max").read_text() == "150000 100000"
+    (run / "cpu.stat").write_text("usage_usec 2500000\nuser_usec 2000000\n")
+    (run / "memory.events").write_text("low 0\nhigh 0\nmax 3\noom 1\noom_kill 1\n")
+    assert cg.cpu_seconds() == 2.5 and cg.oom_kills() == 1
+    assert cg.kill(timeout=1) and (run / "cgroup.kill").read_text() == "1"
