@@ -52,19 +52,38 @@ def test_memory_is_limited_for_all_processes_together():
     """Four children of 100 MB each under 256 MB: per-process limits would let all of them
     live (400 MB); the cgroup stops the run at 256 MB and says so."""
     needs_cgroups()
+    # Each child holds its memory until every other has its own or was killed, so the four
+    # would be alive at once however the machine schedules them.
     code = """
-import os
+import os, select, time
+ready_r, ready_w = os.pipe()
+go_r, go_w = os.pipe()
 kids = []
 for i in range(4):
     pid = os.fork()
     if pid == 0:
+        os.close(go_w)
+        os.close(ready_r)
         b = bytearray(100 * 2**20)
         for j in range(0, len(b), 4096):
             b[j] = 1
+        os.write(ready_w, b"x")
+        os.read(go_r, 1)
         os._exit(0)
     kids.append(pid)
-killed = sum(os.WIFSIGNALED(s) and os.WTERMSIG(s) == 9 for s in
-             (os.waitpid(p, 0)[1] for p in kids))
+os.close(ready_w)
+ready, ended, deadline = 0, {}, time.monotonic() + 20
+while ready + len(ended) < 4 and time.monotonic() < deadline:
+    if select.select([ready_r], [], [], 0.1)[0]:
+        ready += len(os.read(ready_r, 4))
+    for p in kids:
+        if p not in ended:
+            done, status = os.waitpid(p, os.WNOHANG)
+            if done:
+                ended[p] = status
+os.close(go_w)
+ended.update({p: os.waitpid(p, 0)[1] for p in kids if p not in ended})
+killed = sum(os.WIFSIGNALED(s) and os.WTERMSIG(s) == 9 for s in ended.values())
 """
     r = run_cells([code], {"killed": {"name": "killed"}}, limits=SMALL)
     assert r.status == "ok" and r.answers["killed"] >= 1

@@ -325,8 +325,8 @@ def _run(cells, probes, limits: Limits, iso: Isolation, uid, base: str,
                     *argv]
         with open(job_path, "rb") as stdin, open(_private_file(out_path), "wb") as out:
             proc = subprocess.Popen(argv, stdin=stdin, stdout=out, stderr=subprocess.STDOUT,
-                                    pass_fds=(result_fd,), env=_env(work), cwd=work if not
-                                    iso.bwrap else base, start_new_session=True)
+                                    pass_fds=(result_fd,), env=_env(work),
+                                    cwd=base if iso.bwrap else work, start_new_session=True)
             ended = _wait(proc, limits, cgroup)
             _kill(proc, cgroup, uid if not iso.bwrap else None)
             proc.wait()
