@@ -333,7 +333,7 @@ def _run(cells, probes, limits: Limits, iso: Isolation, uid, base: str,
         os.lseek(result_fd, 0, os.SEEK_SET)
         raw = os.read(result_fd, MAX_RESULT)
         result = _parse(raw, proc.returncode, ended, limits, iso.bwrap,
-                        _read_start(out_path), cgroup.oom_kills() if cgroup else 0)
+                        _read_start(out_path), cgroup.oom_kills() if cgroup else 0, probes)
         if cgroup is not None:
             result.cpu_seconds, result.peak_memory = cgroup.cpu_seconds(), cgroup.peak_memory()
         result.notes = notes + result.notes
@@ -426,7 +426,7 @@ def _exit_reason(returncode: int | None, via_bwrap: bool, oom_kills: int) -> str
 
 
 def _parse(raw: bytes, returncode: int | None, ended: str, limits: Limits, via_bwrap: bool,
-           output: str, oom_kills: int) -> RunResult:
+           output: str, oom_kills: int, probes: dict) -> RunResult:
     """Turn what the run wrote into a RunResult; any malformed data becomes a reason."""
     res = RunResult()
     try:
@@ -453,14 +453,14 @@ def _parse(raw: bytes, returncode: int | None, ended: str, limits: Limits, via_b
         res.notes.append(f"memory limit of {limits.memory / 2**20:g} MB for all its processes "
                          f"reached: the kernel killed {oom_kills} of them")
     if isinstance(data, dict):
-        _read_payload(data, res)
+        _read_payload(data, res, probes)
     return res
 
 
-def _read_payload(data: dict, res: RunResult) -> None:
+def _read_payload(data: dict, res: RunResult, probes: dict) -> None:
     answers = data.get("answers")
-    if isinstance(answers, dict):
-        res.answers = {str(k)[:300]: _wire.decode(v) for k, v in answers.items()}
+    if isinstance(answers, dict):  # only the answers asked for: forged keys are ignored
+        res.answers = {k: _wire.decode(answers[k]) for k in probes if k in answers}
     cells = data.get("cells")
     for c in cells[:50] if isinstance(cells, list) else []:
         if not isinstance(c, dict):
