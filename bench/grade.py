@@ -21,6 +21,7 @@ from pathlib import Path
 
 from lessons.grading.autograde import collect, grade_all
 from lessons.grading.inputs import load_grading
+from lessons.grading.sandbox import isolation
 
 ROOT = Path(__file__).resolve().parents[1]
 SOLUTION = ROOT / "solutions" / "flops.ipynb"
@@ -41,8 +42,15 @@ def synthetic(folder: Path, n: int, seed: int = 0) -> None:
         (folder / f"student{i:03d}.ipynb").write_text(json.dumps(nb))
 
 
-def _children_cpu() -> float:
-    """CPU seconds used by finished child processes: independent of other load on the machine."""
+def _sandbox_cpu() -> float:
+    """CPU seconds used by the sandboxed runs so far: independent of other load on the machine.
+
+    From the grader's cgroups where it has them (a run's processes live in namespaces whose
+    rusage does not reach this process), else from the finished child processes.
+    """
+    where = isolation().cgroups
+    if where is not None:
+        return where.cpu_seconds()
     ru = resource.getrusage(resource.RUSAGE_CHILDREN)
     return ru.ru_utime + ru.ru_stime
 
@@ -53,17 +61,18 @@ def main() -> None:
     ap.add_argument("--jobs", type=int, default=os.cpu_count())
     args = ap.parse_args()
     suite = load_grading(SOLUTION).public
+    print("isolation:", "; ".join(isolation().notes))
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         synthetic(folder, args.n)
-        items = collect(folder, folder)
+        items = collect(folder)
         timings, results = {}, {}
         for label, jobs in (("sequential", 1), (f"parallel ({args.jobs} jobs)", args.jobs)):
-            cpu0, start = _children_cpu(), time.perf_counter()
+            cpu0, start = _sandbox_cpu(), time.perf_counter()
             grades = grade_all(items, suite, jobs=jobs, private=(folder, SOLUTION.parent),
                                progress=False)
             timings[label] = time.perf_counter() - start
-            cpu = (_children_cpu() - cpu0) / args.n
+            cpu = (_sandbox_cpu() - cpu0) / args.n
             results[label] = [(g.student, g.total, g.status) for g in grades]
             print(f"{label:>22}: {timings[label] / args.n:.3f} s per submission "
                   f"({timings[label]:.1f} s for {args.n}; {cpu:.3f} CPU-s per submission)")

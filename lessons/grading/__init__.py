@@ -6,8 +6,10 @@
 * :mod:`lessons.grading.notebooks`: reading notebooks defensively;
 * :mod:`lessons.grading.inputs`: a chapter's grading, on its notebook's question inputs and on
   hidden ones (the cell tagged ``parameters``);
-* :mod:`lessons.grading.sandbox`: running a submission in its own limited process;
-* :mod:`lessons.grading.autograde`: the gradebook (``python -m lessons.autograde``).
+* :mod:`lessons.grading.sandbox`: running a submission in a sandbox (bubblewrap, cgroups);
+* :mod:`lessons.grading.submissions`: finding submissions in a folder or zip, strictly;
+* :mod:`lessons.grading.gradebooks`: gradebooks (wide, long, Canvas) and feedback files;
+* :mod:`lessons.grading.autograde`: the grading run (``python -m lessons.autograde``).
 
 A solution notebook ``solutions/<chapter>.ipynb`` is the single source of a chapter's
 questions: its cell tagged ``parameters`` holds the questions' inputs, its cell tagged

@@ -1,21 +1,21 @@
 """Run one submitted notebook's code cells inside a sandbox and report its answers.
 
 Started by :mod:`lessons.grading.sandbox` as ``python -s -B _runner.py`` with a JSON job on
-stdin. It starts with the grader's rights and, before any submitted code runs:
+stdin, either inside bubblewrap (mode ``"bwrap"``: namespaces, the filesystem view and the
+user switch are already done) or directly (mode ``"direct"``, the fallback where bubblewrap is
+missing). Before any submitted code runs it
 
-1. leaves the network (a new, empty network namespace) or, where the OS refuses, blocks
-   sockets in Python and records that weaker protection in its notes;
-2. in a new mount namespace, covers the grader's private folders (solutions with the hidden
-   tests, the other submissions, the rest of the repository) with empty read-only filesystems,
-   re-exposing only what the code needs (the Python installation, the ``lessons`` package);
-3. sets resource limits (address space, processes, file size, CPU time, open files);
-4. drops to an unprivileged user of its own (when started as root), so that the process limit
-   applies, nothing of the grader's can be written, and the grader can kill everything it owns.
+1. in direct mode, leaves the network (a new network namespace) or, where the OS refuses,
+   blocks sockets in Python;
+2. sets per-process resource limits: address space (so one huge allocation fails with a
+   MemoryError instead of a kill), file size (printed output), CPU time, open files and,
+   without a cgroup, a process count;
+3. in direct mode as root, drops to the run's own leased user id.
 
-It then executes the cells in order: a cell that raises or runs past its time limit is recorded
-and the next cell runs. Finally it reads each probe (a name or a function call) with
-``_wire.probe`` and writes the encoded answers, as plain JSON, to the inherited result file
-descriptor. No hidden test or expected value ever reaches this process.
+It then executes the cells in order: a cell that raises or runs past its CPU-time or
+wall-clock limit is recorded and the next cell runs. Finally it reads each probe (a name or a
+function call) with ``_wire.probe`` and writes the encoded answers, as plain JSON, to the
+inherited result file descriptor. No hidden test or expected value ever reaches this process.
 
 Only the standard library is imported here, before submitted code runs.
 """
@@ -32,11 +32,8 @@ if __package__:  # imported as lessons.grading._runner (documentation, doctests)
 else:  # run as a script: its own folder is first on sys.path
     import _wire
 
-CLONE_NEWNS = 0x00020000
 CLONE_NEWUSER = 0x10000000
 CLONE_NEWNET = 0x40000000
-MS_RDONLY, MS_NOSUID, MS_NODEV = 1, 2, 4
-MS_BIND, MS_MOVE, MS_REC, MS_PRIVATE = 4096, 8192, 16384, 1 << 18
 
 
 class SandboxError(RuntimeError):
@@ -47,45 +44,8 @@ class CellTimeout(BaseException):
     """A cell or a probe ran past its time limit (a BaseException: `except Exception` misses it)."""
 
 
-def _libc():
-    return ctypes.CDLL(None, use_errno=True)
-
-
-def _unshare(libc, flags):
-    return libc.unshare(flags) == 0
-
-
-def _mount(libc, src, target, fstype, flags, data):
-    def enc(s):
-        return None if s is None else os.fsencode(s)
-
-    if libc.mount(enc(src), enc(target), enc(fstype), flags, enc(data)) != 0:
-        raise OSError(ctypes.get_errno(), f"mount {target}: {os.strerror(ctypes.get_errno())}")
-
-
-def _mask(libc, hidden, keep, staging):
-    """Cover ``hidden`` with an empty read-only tmpfs, then bring back each path of ``keep``.
-
-    Kept paths are bind-mounted aside first and held by an ``O_PATH`` descriptor, so they can be
-    moved back even when the staging folder itself lies under ``hidden``.
-    """
-    moved = []
-    for i, path in enumerate(keep):
-        if os.path.exists(path):
-            point = os.path.join(staging, f"{os.path.basename(hidden)}-{len(hidden)}-{i}")
-            os.mkdir(point)
-            _mount(libc, path, point, None, MS_BIND | MS_REC, None)
-            moved.append((os.open(point, os.O_PATH), path))
-    _mount(libc, "tmpfs", hidden, "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755,size=256k")
-    for fd, path in moved:
-        os.makedirs(path, exist_ok=True)
-        _mount(libc, f"/proc/self/fd/{fd}", path, None, MS_MOVE, None)
-        os.close(fd)
-    _mount(libc, None, hidden, None, MS_REMOUNT_RO_BIND | MS_NOSUID | MS_NODEV, None)
-
-
-MS_REMOUNT = 32
-MS_REMOUNT_RO_BIND = MS_REMOUNT | MS_BIND | MS_RDONLY
+def _unshare(flags):
+    return ctypes.CDLL(None, use_errno=True).unshare(flags) == 0
 
 
 def _block_sockets():
@@ -112,78 +72,100 @@ def _own_process_count(uid):
     return n
 
 
-def sandbox(job, notes):
-    libc = _libc()
+def _isolate_network(notes):
+    """Direct mode only: a network namespace of its own, else sockets refused in Python."""
     root = os.geteuid() == 0
-    isolate = job.get("namespaces", True)  # False only to test the degraded path
-    # 1. Network.
-    if isolate and (_unshare(libc, CLONE_NEWNET)
-                    or (not root and _unshare(libc, CLONE_NEWUSER | CLONE_NEWNET))):
+    if _unshare(CLONE_NEWNET) or (not root and _unshare(CLONE_NEWUSER | CLONE_NEWNET)):
         notes.append("network: none (own network namespace)")
     else:
         _block_sockets()
         notes.append("network: blocked in Python only (the OS refused a network namespace)")
-    # 2. Private folders.
-    masked = False
-    if isolate and root and _unshare(libc, CLONE_NEWNS):
-        try:
-            _mount(libc, None, "/", None, MS_REC | MS_PRIVATE, None)
-            for hidden, keep in sorted(job["hide"], key=lambda hk: hk[0].count("/")):
-                if os.path.isdir(hidden):
-                    _mask(libc, hidden, keep, job["staging"])
-            masked = True
-        except OSError as exc:
-            notes.append(f"folders: could not hide private folders ({exc})")
-    if masked:
-        notes.append("folders: solutions and other submissions hidden (own mount namespace)")
-    elif not any(n.startswith("folders:") for n in notes):
-        notes.append("folders: protected by file permissions only (no mount namespace)")
-    # 3. Limits.
-    lim = job["limits"]
-    uid = job.get("uid")
-    nproc = lim["nproc"] if (root and uid) else _own_process_count(os.getuid()) + lim["nproc"]
-    for res, value in ((resource.RLIMIT_AS, lim["memory"]), (resource.RLIMIT_NPROC, nproc),
-                       (resource.RLIMIT_FSIZE, lim["output"]), (resource.RLIMIT_NOFILE, 256),
-                       (resource.RLIMIT_CORE, 0)):
+
+
+def _set_limits(lim):
+    nproc = lim.get("nproc")
+    if nproc is not None and not lim.get("own_uid"):  # the grader's uid: count what it has
+        nproc += _own_process_count(os.getuid())
+    pairs = [(resource.RLIMIT_AS, lim["memory"]), (resource.RLIMIT_FSIZE, lim["output"]),
+             (resource.RLIMIT_NOFILE, 256), (resource.RLIMIT_CORE, 0)]
+    if nproc is not None:
+        pairs.append((resource.RLIMIT_NPROC, nproc))
+    for res, value in pairs:
         resource.setrlimit(res, (value, value))
     resource.setrlimit(resource.RLIMIT_CPU, (lim["cpu"], lim["cpu"] + 2))
-    # 4. Privileges.
-    if root and uid:
-        if masked or job.get("world_readable_python"):
-            os.setgroups([])
-            os.setgid(uid)
-            os.setuid(uid)
-            notes.append("user: unprivileged, own uid")
-        else:  # never run submitted code as root
-            raise SandboxError("cannot drop root: the Python installation is not readable by "
-                               "other users and no mount namespace is available to expose it; "
-                               "install Python where all users can read it, or grade as a "
-                               "normal user")
 
 
-def _kill_strays(own_uid):
+def _drop_to(uid, world_readable_python):
+    """Direct mode as root: become the run's own user; never run submitted code as root."""
+    if not world_readable_python:
+        raise SandboxError("cannot drop root: the Python installation is not readable by "
+                           "other users; install bubblewrap (apt-get install bubblewrap), "
+                           "install Python where all users can read it, or grade as a "
+                           "normal user")
+    os.setgroups([])
+    os.setgid(uid)
+    os.setuid(uid)
+
+
+def sandbox(job, notes):
+    if job["mode"] == "direct":
+        if job.get("namespaces", True):
+            _isolate_network(notes)
+        else:
+            _block_sockets()
+            notes.append("network: blocked in Python only (namespaces turned off)")
+    _set_limits(job["limits"])
+    if job["mode"] == "direct" and job.get("drop_uid"):
+        _drop_to(job["drop_uid"], job.get("world_readable_python"))
+
+
+def _stat_field(pid, index):
+    """A field of /proc/<pid>/stat after the command name (0: state, 1: ppid, 2: pgrp)."""
+    try:
+        with open(f"/proc/{pid}/stat") as fh:
+            return int(fh.read().rsplit(")", 1)[1].split()[index])
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+def _lineage():
+    """This process and its ancestors: in bubblewrap, the launchers the sandbox needs."""
+    keep, pid = {1}, os.getpid()
+    while pid and pid > 1 and pid not in keep:
+        keep.add(pid)
+        pid = _stat_field(pid, 1)
+    return keep
+
+
+#: How many sweeps of /proc a stray kill makes: a process that forks and exits may dodge one.
+_SWEEPS = {"sandbox": 100, "group": 1, "uid": 0}
+
+
+def _kill_strays(how, keep):
     """Kill what a cell forked and left running.
 
-    With a uid of its own, kill(-1) reaches exactly that uid's other processes; otherwise the
-    processes of this run's process group (those that called setsid escape; the grader kills
-    the whole group at the end).
+    ``how`` is ``"sandbox"`` in bubblewrap (/proc lists this sandbox's processes only: all but
+    ``keep`` go), ``"uid"`` in direct mode with a user id of its own (kill(-1) reaches exactly
+    that uid's other processes) or ``"group"`` otherwise (this run's process group; those that
+    called setsid escape, and the grader kills the whole group at the end). The grader's final
+    kill (cgroup, pid namespace) is what no process escapes; this one keeps later cells fast.
     """
-    if own_uid:
+    if how == "uid":
         try:
             os.kill(-1, signal.SIGKILL)
         except OSError:
             pass
-    else:
-        me, group = os.getpid(), os.getpgrp()
-        for entry in os.listdir("/proc"):
-            if entry.isdigit() and int(entry) != me:
-                try:
-                    with open(f"/proc/{entry}/stat") as fh:
-                        fields = fh.read().rsplit(")", 1)[1].split()
-                    if int(fields[2]) == group:
-                        os.kill(int(entry), signal.SIGKILL)
-                except (OSError, ValueError, IndexError):
-                    pass
+    group = os.getpgrp()
+    for _ in range(_SWEEPS[how]):
+        victims = [pid for pid in (int(e) for e in os.listdir("/proc") if e.isdigit())
+                   if pid not in keep and (how != "group" or _stat_field(pid, 2) == group)]
+        for pid in victims:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except OSError:
+                pass
+        if not victims:
+            break
     while True:
         try:
             pid, _ = os.waitpid(-1, os.WNOHANG)
@@ -207,12 +189,29 @@ def _magics_removed(source):
     return "\n".join(out)
 
 
-def _alarm(seconds):
-    signal.setitimer(signal.ITIMER_REAL, seconds)
+class _Timers:
+    """A cell's two limits: CPU time of this process (SIGPROF) and wall-clock time (SIGALRM)."""
 
+    def __init__(self, cpu, wall):
+        self.cpu, self.wall, self.fired = cpu, wall, None
+        signal.signal(signal.SIGPROF, self._fire)
+        signal.signal(signal.SIGALRM, self._fire)
 
-def _on_alarm(signum, frame):
-    raise CellTimeout("ran longer than its time limit")
+    def _fire(self, signum, frame):
+        self.fired = "cpu" if signum == signal.SIGPROF else "wall"
+        self.disarm()
+        if self.fired == "cpu":
+            raise CellTimeout(f"used more than its {self.cpu:g} s of CPU time")
+        raise CellTimeout(f"ran longer than its {self.wall:g} s (wall clock)")
+
+    def arm(self):
+        self.fired = None
+        signal.setitimer(signal.ITIMER_PROF, self.cpu)
+        signal.setitimer(signal.ITIMER_REAL, self.wall)
+
+    def disarm(self):
+        signal.setitimer(signal.ITIMER_PROF, 0)
+        signal.setitimer(signal.ITIMER_REAL, 0)
 
 
 def main():
@@ -221,33 +220,34 @@ def main():
     notes, cells = [], []
     try:
         sandbox(job, notes)
-    except SandboxError as exc:
+    except (SandboxError, OSError) as exc:
         os.write(result_fd, json.dumps({"fatal": str(exc), "notes": notes}).encode())
         os._exit(3)
     os.chdir(job["workdir"])
     sys.path[0] = job["workdir"]
     null = os.open(os.devnull, os.O_RDONLY)
-    os.dup2(null, 0)
+    os.dup2(null, 0)  # the job (hidden-test inputs) is no longer readable
     signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # an output flood fails a write, not the run
-    signal.signal(signal.SIGALRM, _on_alarm)
+    timers = _Timers(job["cell_cpu"], job["cell_wall"])
     namespace = {"__name__": "__main__", "__builtins__": __builtins__}
-    timeout = job["cell_timeout"]
     dumps, write, describe = json.dumps, os.write, _wire._describe
 
     main_pid = os.getpid()
-    own_uid = bool(job.get("uid")) and os.getuid() == job["uid"] != 0
+    strays = job["strays"]
+    keep = _lineage() if strays == "sandbox" else {main_pid}
     for index, source in enumerate(job["cells"]):
         try:
-            _alarm(timeout)
+            timers.arm()
             try:
                 exec(compile(_magics_removed(source), f"<cell {index + 1}>", "exec"), namespace)
             finally:
-                _alarm(0)
+                timers.disarm()
         except BaseException as exc:  # the next cell still runs, as in a forgiving notebook
-            cells.append({"cell": index + 1, "error": describe(exc)})
+            cells.append({"cell": index + 1, "error": describe(exc),
+                          "limit": timers.fired if isinstance(exc, CellTimeout) else None})
         if os.getpid() != main_pid:  # a forked copy of this runner: it must not report
             os._exit(0)
-        _kill_strays(own_uid)
+        _kill_strays(strays, keep)
         try:
             sys.stdout.flush()
         except BaseException:
@@ -256,13 +256,16 @@ def main():
     answers = {}
     for key, spec in job["probes"].items():
         try:
-            _alarm(timeout)
+            timers.arm()
             try:
                 answers[key] = _wire.probe(namespace, spec)
             finally:
-                _alarm(0)
+                timers.disarm()
         except BaseException as exc:
             answers[key] = {"type": "error", "detail": describe(exc)}
+            if isinstance(exc, CellTimeout):
+                cells.append({"cell": "probe", "error": f"{key}: {describe(exc)}",
+                              "limit": timers.fired})
 
     payload = dumps({"answers": answers, "cells": cells[:50], "notes": notes}).encode()
     os.lseek(result_fd, 0, os.SEEK_SET)

@@ -106,12 +106,33 @@ class Opaque(_Marker):
 
 
 def _float(v) -> float:
-    return float(v)  # also parses the strings "nan", "inf" and "-inf" sent for non-finite floats
+    """A JSON number, or one of the strings "nan", "inf", "-inf" sent for non-finite floats."""
+    if type(v) in (int, float):
+        return float(v)  # an int too large for a float raises OverflowError
+    if type(v) is str and v in ("nan", "inf", "-inf"):
+        return float(v)
+    raise ValueError("not a number")
 
 
-def decode(data):
-    """Turn :func:`encode`'s output back into Python values or marker objects."""
-    if not isinstance(data, dict) or not isinstance(data.get("type"), str):
+def _shape(data, size: int) -> list[int]:
+    shape = data["shape"]
+    if type(shape) is not list or len(shape) > 32 or \
+            not all(type(s) is int and 0 <= s <= MAX_ITEMS for s in shape):
+        raise ValueError("bad shape")
+    if math.prod(shape) != size:
+        raise ValueError("shape does not match the values")
+    return shape
+
+
+def decode(data, _depth: int = 0):
+    """Turn :func:`encode`'s output back into Python values or marker objects.
+
+    Data comes from a process the student controls, so anything may arrive: nesting deeper than
+    :func:`encode` makes, numbers that overflow a float, shapes that do not fit their values.
+    Whatever does not decode becomes ``Opaque("malformed")``; nothing is raised.
+    """
+    if not isinstance(data, dict) or not isinstance(data.get("type"), str) \
+            or _depth > _MAX_DEPTH + 1:
         return Opaque("malformed")
     kind = data["type"]
     try:
@@ -121,30 +142,38 @@ def decode(data):
             v = data["value"]
             if type(v) is not {"bool": bool, "int": int, "str": str}[kind]:
                 return Opaque("malformed")
-            return v
+            return v[:MAX_STR] if kind == "str" else v
         if kind == "float":
             return _float(data["value"])
         if kind == "ndarray":
             import numpy as np
 
-            values = np.array([_float(v) for v in data["value"]], dtype=float)
-            arr = values.reshape([int(s) for s in data["shape"]])
-            return arr.astype(int) if data.get("kind") in "iub" and np.all(np.isfinite(arr)) \
-                else arr
+            values = data["value"]
+            if type(values) is not list or len(values) > MAX_ITEMS:
+                return Opaque("malformed")
+            arr = np.array([_float(v) for v in values], dtype=float).reshape(
+                _shape(data, len(values)))
+            return arr.astype(int) if data.get("kind") in ("i", "u", "b") \
+                and np.all(np.isfinite(arr)) and np.all(np.abs(arr) < 2**63) else arr
         if kind in ("list", "tuple"):
-            items = [decode(v) for v in data["value"]]
+            if type(data["value"]) is not list or len(data["value"]) > MAX_ITEMS:
+                return Opaque("malformed")
+            items = [decode(v, _depth + 1) for v in data["value"]]
             return items if kind == "list" else tuple(items)
         if kind == "dict":
-            return {str(k): decode(v) for k, v in data["value"].items()}
+            if type(data["value"]) is not dict or len(data["value"]) > MAX_ITEMS:
+                return Opaque("malformed")
+            return {str(k): decode(v, _depth + 1) for k, v in data["value"].items()}
         if kind == "unanswered":
-            return Unanswered(str(data.get("detail", "")))
+            return Unanswered(str(data.get("detail", ""))[:MAX_STR])
         if kind == "missing":
-            return Missing(str(data.get("detail", "")))
+            return Missing(str(data.get("detail", ""))[:MAX_STR])
         if kind == "error":
             return Failed(str(data.get("detail", ""))[:MAX_STR])
         if kind == "other":
             return Opaque(str(data.get("name", "?"))[:200])
-    except (KeyError, TypeError, ValueError, AttributeError):
+    except (KeyError, TypeError, ValueError, AttributeError, OverflowError, RecursionError,
+            MemoryError):
         pass
     return Opaque("malformed")
 

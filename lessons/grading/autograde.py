@@ -2,37 +2,45 @@
 
 ``python -m lessons.autograde SUBMISSIONS -o gradebook.csv`` where SUBMISSIONS is a folder or a
 ``.zip`` of notebooks named by student (``alice.ipynb``). For each submission, in parallel on all
-cores, the code cells run in their own sandboxed process (:mod:`lessons.grading.sandbox`); the
-answers come back as plain data and the hidden tests, which never leave this process, judge them.
+cores, the code cells run in their own sandbox (:mod:`lessons.grading.sandbox`); the answers
+come back as plain data and the hidden tests, which never leave this process, judge them.
+Whatever a submission does, it gets a row with a reason, and the gradebook is always written.
 Submissions are read, never written; grading twice gives the same files.
 """
 
 from __future__ import annotations
 
 import argparse
-import csv
+import dataclasses
 import os
 import re
-import shutil
 import sys
 import tempfile
-import zipfile
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import sandbox
+from .gradebooks import (
+    FORMATS,
+    OutputError,
+    check_outputs,
+    feedback_text,
+    write_feedback,
+    write_gradebook,
+)
 from .inputs import Grading, load_grading, parameters_index, with_inputs
 from .notebooks import NotebookError, cell_source, cell_tags, chapter_of, read_submission
 from .sandbox import Limits, run_cells
 from .spec import Suite, Verdict
+from .submissions import Submission, collect, staged
 
-__all__ = ["Grade", "collect", "default_solutions_dir", "grade_all", "grade_one", "limits_for",
-           "main", "write_feedback", "write_gradebook"]
+__all__ = ["Grade", "collect", "course_chapters", "default_solutions_dir", "feedback_text",
+           "grade_all", "grade_one", "limits_for", "main", "write_feedback", "write_gradebook"]
 
-MAX_ZIP_MEMBER = 20 * 2**20
 DEFAULT_LIMITS = Limits()
-MAX_ZIP_MEMBERS = 5000
+_CHAPTER_NAME = re.compile(r"[a-z][a-z0-9_]*\Z")
 
 
 @dataclass
@@ -61,43 +69,17 @@ def default_solutions_dir() -> Path:
     return Path(lessons.__file__).resolve().parent.parent / "solutions"
 
 
-def _safe_name(text: str) -> str:
-    return re.sub(r"[^A-Za-z0-9._-]+", "_", text).strip("._") or "student"
+def course_chapters(solutions: Path | None = None) -> tuple[str, ...]:
+    """The chapters the course grades: one per solution notebook it ships,
+    ``solutions/<chapter>.ipynb`` (regular files with a plain lower-case name).
 
-
-def collect(submissions: Path, staging: Path) -> list[tuple[str, Path]]:
-    """(student, notebook path) pairs from a folder or a zip; zip members go to ``staging``."""
-    submissions = Path(submissions)
-    found: list[tuple[str, Path]] = []
-    if submissions.is_dir():
-        for p in sorted(submissions.rglob("*.ipynb")):
-            if ".ipynb_checkpoints" in p.parts or not p.is_file():
-                continue
-            rel = p.relative_to(submissions).with_suffix("")
-            found.append((_safe_name("__".join(rel.parts)), p))
-    elif zipfile.is_zipfile(submissions):
-        with zipfile.ZipFile(submissions) as zf:
-            members = [m for m in zf.infolist() if m.filename.endswith(".ipynb")
-                       and not m.is_dir() and ".ipynb_checkpoints" not in m.filename
-                       and not m.filename.startswith("__MACOSX/")]
-            for i, m in enumerate(sorted(members, key=lambda m: m.filename)[:MAX_ZIP_MEMBERS]):
-                student = _safe_name("__".join(Path(m.filename).with_suffix("").parts))
-                target = staging / f"{i:05d}.ipynb"
-                if m.file_size > MAX_ZIP_MEMBER:  # not extracted; grade_one reports it
-                    found.append((student, target.with_suffix(".toolarge")))
-                    continue
-                with zf.open(m) as src, open(target, "wb") as dst:
-                    dst.write(src.read(MAX_ZIP_MEMBER + 1))
-                found.append((student, target))
-    else:
-        raise SystemExit(f"{submissions}: not a folder or a zip file of notebooks")
-    names = Counter(s for s, _ in found)
-    seen: Counter = Counter()
-    out = []
-    for s, p in found:  # the same name twice (two folders) gets a numbered suffix
-        seen[s] += 1
-        out.append((s if names[s] == 1 else f"{s}_{seen[s]}", p))
-    return out
+    A chapter named in a submission is looked up in this list, never joined to a path.
+    """
+    folder = Path(solutions) if solutions is not None else default_solutions_dir()
+    with os.scandir(folder) as entries:
+        stems = [e.name[:-len(".ipynb")] for e in entries
+                 if e.name.endswith(".ipynb") and e.is_file(follow_symlinks=False)]
+    return tuple(sorted(c for c in stems if _CHAPTER_NAME.match(c)))
 
 
 def limits_for(suite: Suite, *, cell_timeout: float | None = None,
@@ -128,14 +110,12 @@ def grade_one(student: str, path: Path, suite: Suite | Grading, *, limits: Limit
     as submitted and once per set of hidden inputs) or a bare hidden :class:`Suite` (run
     once). ``limits`` defaults to :func:`limits_for` (suite).
     """
-    grading = suite if isinstance(suite, Grading) else Grading(suite, (), "")
+    grading = _grading(suite)
     suite = grading.public
     limits = limits or limits_for(suite)
     grade = Grade(student, source or Path(path).name)
     grade.scores = {qid: 0.0 for qid in suite.questions}
     try:
-        if Path(path).suffix == ".toolarge":
-            raise NotebookError(f"file too large (over {MAX_ZIP_MEMBER // 2**20} MB)")
         nb = read_submission(path)
         chapter = chapter_of(nb)
         if chapter is not None and chapter != suite.chapter:
@@ -176,76 +156,99 @@ def grade_one(student: str, path: Path, suite: Suite | Grading, *, limits: Limit
     return grade
 
 
-def grade_all(items: list[tuple[str, Path]], suite: Suite | Grading, *, jobs: int | None = None,
-              limits: Limits | None = None, private: tuple = (), progress: bool = True) -> list[Grade]:
-    """Grade many notebooks, ``jobs`` at a time (default: all cores), sorted by student."""
+def _grading(suite: Suite | Grading) -> Grading:
+    """A bare hidden Suite is graded as a chapter without hidden inputs."""
+    return suite if isinstance(suite, Grading) else Grading(suite, (), "")
+
+
+def _not_graded(sub: Submission, suite: Suite | Grading, reason: str) -> Grade:
+    suite = _grading(suite).public
+    return Grade(sub.student, sub.source, scores={qid: 0.0 for qid in suite.questions},
+                 verdicts={qid: [] for qid in suite.questions}, status="not graded",
+                 reason=reason)
+
+
+def _failure_reason(exc: BaseException) -> str:
+    """Why an unexpected error stopped one submission, in words for the gradebook."""
+    if isinstance(exc, RecursionError):
+        return "could not be read: its JSON is nested too deeply"
+    if isinstance(exc, ValueError) and "digits" in str(exc):
+        return "could not be read: it holds a number with too many digits"
+    text = f"{type(exc).__name__}: {exc}"
+    return f"could not be graded ({text[:300]})"
+
+
+RERUN_NOTE = ("rerun alone: it reached a wall-clock limit while other notebooks were being "
+              "graded; these are the rerun's results")
+
+
+def grade_all(items: list[Submission], suite: Suite | Grading, *, jobs: int | None = None,
+              limits: Limits | None = None, private: tuple = (), progress: bool = True,
+              staging: Path | None = None) -> list[Grade]:
+    """Grade many notebooks, ``jobs`` at a time (default: all cores), sorted by student.
+
+    Each submission is graded inside an exception boundary: whatever it does, it gets a
+    :class:`Grade` (``not graded`` with a reason when nothing could be judged). A submission
+    that reached a wall-clock limit while other runs shared the machine is graded again,
+    alone, and that result is kept.
+    """
     from tqdm import tqdm
 
     jobs = jobs or os.cpu_count() or 1
     bar = tqdm(total=len(items), desc="grading", unit="nb", disable=not progress)
+    with tempfile.TemporaryDirectory(prefix="lessons-staging-", dir=staging) as folder:
+        folder = Path(folder)  # zip members are copied here one at a time (mode 0700)
 
-    def one(item):
-        student, path = item
-        try:
-            return grade_one(student, path, suite, limits=limits, private=private)
-        finally:
-            bar.update(1)
+        def attempt(sub: Submission) -> tuple[Grade, list]:
+            if sub.refused:
+                return _not_graded(sub, suite, sub.refused), []
+            try:
+                with staged(sub, folder) as path, sandbox.recorded_runs() as runs:
+                    grade = grade_one(sub.student, path, suite, limits=limits,
+                                      private=(*private, folder), source=sub.source)
+                return grade, runs
+            except Exception as exc:  # the boundary: one submission never stops the rest
+                print(f"lessons.autograde: {sub.student}: {type(exc).__name__} while grading;"
+                      " recorded as not graded", file=sys.stderr)
+                return _not_graded(sub, suite, _failure_reason(exc)), []
 
-    with ThreadPoolExecutor(max_workers=jobs) as pool:  # each run is a child process
-        grades = list(pool.map(one, items))
-    bar.close()
+        def one(sub):
+            try:
+                return attempt(sub)
+            finally:
+                bar.update(1)
+
+        with ThreadPoolExecutor(max_workers=jobs) as pool:  # each run is a child process
+            results = list(pool.map(one, items))
+        bar.close()
+        grades = []
+        for sub, (grade, runs) in zip(items, results, strict=True):
+            if any(r.wall_limited and r.overlapped for r in runs):
+                grade, _ = attempt(sub)  # nothing else of this grader runs now
+                grade.notes.append(RERUN_NOTE)
+            grades.append(grade)
     return sorted(grades, key=lambda g: g.student)
 
 
-def write_gradebook(grades: list[Grade], suite: Suite, path: Path) -> None:
-    """CSV: one row per student, one column per question, the total, status and reason."""
-    qids = list(suite.questions)
-    with open(path, "w", newline="", encoding="utf-8") as fh:
-        w = csv.writer(fh)
-        w.writerow(["student", *qids, "total", "status", "reason"])
-        for g in grades:
-            w.writerow([g.student, *(f"{g.scores[q]:g}" for q in qids), f"{g.total:g}",
-                        g.status, g.reason])
-
-
-def feedback_text(g: Grade, suite: Suite) -> str:
-    """What passed and failed, question by question, for one student."""
-    top = sum(q.points for q in suite.questions.values())
-    lines = [f"Student: {g.student}", f"Notebook: {g.source}",
-             f"Chapter: {suite.chapter}", f"Total: {g.total:g} / {top:g}"]
-    if g.status != "graded":
-        lines.append(f"Not graded: {g.reason}")
-    lines.append("")
-    for qid, q in suite.questions.items():
-        lines.append(f"{qid} ({q.title}): {g.scores[qid]:g} / {q.points:g}")
-        verdicts: list[Verdict] = g.verdicts.get(qid, [])
-        for v in verdicts:
-            lines.append(("  passed  " if v.passed else "  failed  ") + v.message)
-    if g.cell_errors:
-        lines += ["", "Cells that raised an error:", *("  " + e for e in g.cell_errors)]
-    if g.notes:
-        lines += ["", "Notes:", *("  " + n for n in g.notes)]
-    return "\n".join(lines) + "\n"
-
-
-def write_feedback(grades: list[Grade], suite: Suite, folder: Path) -> None:
-    folder.mkdir(parents=True, exist_ok=True)
-    for g in grades:
-        (folder / f"{g.student}.txt").write_text(feedback_text(g, suite), encoding="utf-8")
-
-
-def _majority_chapter(items, solutions: Path) -> str:
-    chapters = Counter()
-    for _, p in items:
-        try:
-            c = chapter_of(read_submission(p))
-        except (NotebookError, OSError):
-            continue
-        if c and (solutions / f"{c}.ipynb").is_file():
-            chapters[c] += 1
-    if not chapters:
-        raise SystemExit("cannot tell which chapter these notebooks answer; pass --chapter")
-    return chapters.most_common(1)[0][0]
+def _majority_chapter(items: list[Submission], chapters: tuple[str, ...]) -> str:
+    """The course chapter most submissions declare; names outside the course's list count
+    for nothing."""
+    votes: Counter = Counter()
+    with tempfile.TemporaryDirectory(prefix="lessons-staging-") as folder:
+        for sub in items:
+            if sub.refused:
+                continue
+            try:
+                with staged(sub, Path(folder)) as path:
+                    c = chapter_of(read_submission(path))
+            except Exception:  # unreadable: grade_all records why
+                continue
+            if c in chapters:
+                votes[c] += 1
+    if not votes:
+        raise SystemExit("cannot tell which chapter these notebooks answer; pass --chapter "
+                         f"(one of: {', '.join(chapters)})")
+    return votes.most_common(1)[0][0]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -253,6 +256,12 @@ def main(argv: list[str] | None = None) -> int:
         "\n\n")[0])
     ap.add_argument("submissions", type=Path, help="folder or .zip of <student>.ipynb")
     ap.add_argument("-o", "--output", type=Path, default=Path("gradebook.csv"))
+    ap.add_argument("--format", choices=FORMATS, default="wide",
+                    help="gradebook layout: wide (a column per question), long (a row per "
+                         "question), canvas (Canvas's grade import)")
+    ap.add_argument("--assignment", default=None,
+                    help="--format canvas: the assignment column, e.g. 'Budgets (12345)' for "
+                         "an existing Canvas assignment (default: '<chapter> notebook')")
     ap.add_argument("--feedback", type=Path, default=None,
                     help="folder for <student>.txt (default: <output stem>_feedback/)")
     ap.add_argument("--chapter", default=None, help="default: the chapter most notebooks declare")
@@ -260,34 +269,44 @@ def main(argv: list[str] | None = None) -> int:
                     help="folder of solution notebooks with hidden tests")
     ap.add_argument("-j", "--jobs", type=int, default=None, help="parallel runs (default: cores)")
     ap.add_argument("--cell-timeout", type=float, default=None,
-                    help=f"limit per cell [s] (default: the chapter's, else {Limits.cell_timeout:g})")
+                    help="CPU time per cell [s] (default: the chapter's, else "
+                         f"{Limits.cell_timeout:g}); wall clock: {Limits.wall_factor:g}x")
     ap.add_argument("--timeout", type=float, default=None,
-                    help="hard limit per submission [s] (default: the chapter's, else "
-                         f"{Limits.total_timeout:g})")
-    ap.add_argument("--memory-mb", type=int, default=Limits.memory // 2**20)
+                    help="CPU time per submission, all its processes [s] (default: the "
+                         f"chapter's, else {Limits.total_timeout:g}); wall clock: "
+                         f"{Limits.wall_factor:g}x")
+    ap.add_argument("--wall-factor", type=float, default=Limits.wall_factor,
+                    help="wall-clock limits as a multiple of the CPU-time limits (raise it on "
+                         "a machine busy with other work)")
+    ap.add_argument("--memory-mb", type=int, default=Limits.memory // 2**20,
+                    help="memory of all of a submission's processes together [MB]")
     ap.add_argument("--no-progress", action="store_true")
     args = ap.parse_args(argv)
 
     solutions = (args.solutions or default_solutions_dir()).resolve()
     feedback = args.feedback or args.output.with_name(args.output.stem + "_feedback")
-    staging = Path(tempfile.mkdtemp(prefix="lessons-submissions-"))  # mode 0700
     try:
-        items = collect(args.submissions, staging)
-        chapter = args.chapter or _majority_chapter(items, solutions)
-        grading = load_grading(solutions / f"{chapter}.ipynb")
-        suite = grading.public
-        limits = limits_for(suite, cell_timeout=args.cell_timeout, total_timeout=args.timeout,
-                            memory=args.memory_mb * 2**20)
-        subs = args.submissions.resolve()
-        private = (solutions, subs if subs.is_dir() else subs.parent, staging,
-                   feedback.resolve())
-        grades = grade_all(items, grading, jobs=args.jobs, limits=limits, private=private,
-                           progress=not args.no_progress)
-        args.output.parent.mkdir(parents=True, exist_ok=True)
-        write_gradebook(grades, suite, args.output)
-        write_feedback(grades, suite, feedback)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+        check_outputs(args.output, feedback)
+    except OutputError as exc:
+        raise SystemExit(str(exc)) from None
+    chapters = course_chapters(solutions)
+    if args.chapter is not None and args.chapter not in chapters:
+        raise SystemExit(f"unknown chapter {args.chapter!r}; the course's chapters are: "
+                         f"{', '.join(chapters)}")
+    items = collect(args.submissions)
+    chapter = args.chapter or _majority_chapter(items, chapters)
+    grading = load_grading(solutions / f"{chapter}.ipynb")
+    suite = grading.public
+    limits = dataclasses.replace(
+        limits_for(suite, cell_timeout=args.cell_timeout, total_timeout=args.timeout,
+                   memory=args.memory_mb * 2**20), wall_factor=args.wall_factor)
+    subs = args.submissions.resolve()
+    private = (solutions, subs if subs.is_dir() else subs.parent, feedback.resolve(),
+               args.output.resolve().parent)
+    grades = grade_all(items, grading, jobs=args.jobs, limits=limits, private=private,
+                       progress=not args.no_progress)
+    write_gradebook(grades, suite, args.output, format=args.format, assignment=args.assignment)
+    write_feedback(grades, suite, feedback)
     graded = sum(g.status == "graded" for g in grades)
     print(f"{len(grades)} submissions, {graded} graded, {len(grades) - graded} not graded; "
           f"gradebook {args.output}, feedback in {feedback}/", file=sys.stderr)
