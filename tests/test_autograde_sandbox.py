@@ -331,3 +331,19 @@ def test_cgroup_v2_limits_are_written_where_the_kernel_reads_them(tmp_path):
     (run / "memory.events").write_text("low 0\nhigh 0\nmax 3\noom 1\noom_kill 1\n")
     assert cg.cpu_seconds() == 2.5 and cg.oom_kills() == 1
     assert cg.kill(timeout=1) and (run / "cgroup.kill").read_text() == "1"
+
+
+def test_python_installed_under_tmp_stays_visible_over_the_private_tmp(monkeypatch):
+    """A virtual environment made in /tmp (or data kept there) is bound back, read-only, over
+    the private /tmp that would otherwise hide it: grading must not depend on where the
+    instructor made the environment."""
+    from lessons.grading import _bwrap
+
+    venv = Path("/tmp/some-venv")
+    monkeypatch.setattr(_bwrap, "exposed_paths", lambda: [Path("/usr"), venv / "lib"])
+    args = _bwrap._inner(["python"], 8 * 2**20)
+    tmpfs = args.index("--tmpfs")
+    assert args[tmpfs + 1] == "/tmp"
+    bind = args.index("--ro-bind")
+    assert tmpfs < bind and args[bind + 1:bind + 3] == [str(venv / "lib")] * 2
+    assert "/usr" not in args  # only what lies under the private /tmp is bound again

@@ -123,10 +123,18 @@ def _view(needed: list[Path], private: list[Path]) -> list[str]:
 
 
 def _inner(argv: list[str], disk: int) -> list[str]:
-    """The unprivileged layer: user namespace, private tmpfs, fixed ids, then the command."""
+    """The unprivileged layer: user namespace, private tmpfs, fixed ids, then the command.
+
+    What Python needs from under the host's ``/tmp`` (a virtual environment made there, the
+    data tables) is bound back, read-only, over the private tmpfs that covers it.
+    """
     shm = max(1, disk // _SHM_SHARE)
+    under = [p for p in exposed_paths() if Path(WORKDIR) in p.parents]
+    back = _dirs(under, below=Path(WORKDIR))
+    for p in _outermost(set(under)):
+        back += ["--ro-bind", str(p), str(p)]
     return ["--unshare-user", "--disable-userns", "--uid", str(SANDBOX_UID),
-            "--gid", str(SANDBOX_UID), "--size", str(disk - shm), "--tmpfs", WORKDIR,
+            "--gid", str(SANDBOX_UID), "--size", str(disk - shm), "--tmpfs", WORKDIR, *back,
             "--size", str(shm), "--tmpfs", "/dev/shm", "--chdir", WORKDIR, "--", *argv]
 
 
