@@ -29,11 +29,14 @@ def answered(**overrides) -> dict:
     nb = json.loads(SOLUTION.read_text())
     nb["cells"] = [c for c in nb["cells"]
                    if not {"hidden-tests", "hidden-run"} & set(c["metadata"].get("tags", []))]
+    unused = set(overrides)
     for cell in nb["cells"]:
         src = "".join(cell["source"])
         for old, new in overrides.items():
-            src = src.replace(old, new)
+            if old in src:
+                src, _ = src.replace(old, new), unused.discard(old)
         cell["source"] = src
+    assert not unused, f"edits that match no cell of the solution: {sorted(unused)}"
     return nb
 
 

@@ -29,8 +29,9 @@ def submissions(tmp_path_factory):
     (folder / "bob.ipynb").write_text(EXERCISE.read_text())
     # Carol used the sparse peak for question 1 and answered "d" to question 8.
     (folder / "carol.ipynb").write_text(_answered(**{
-        'gpu_hours(q1_flops, gpu="H100-SXM", mfu=0.5)':
-            'q1_flops / (ACCELERATORS["H100-SXM"].sparse_2to4_peak_flops["bf16"] * 0.5 * 3600)',
+        'gpu_hours(q1_flops, gpu="H100-SXM", mfu=Q1_MFU)':
+            'q1_flops / (ACCELERATORS["H100-SXM"].sparse_2to4_peak_flops["bf16"] * Q1_MFU'
+            ' * 3600)',
         'q8_answer = "b"': 'q8_answer = "d"'}))
     return folder
 

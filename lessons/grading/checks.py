@@ -172,7 +172,7 @@ def public_checks(chapter: str) -> Checks:
     --------
     >>> check = public_checks("flops")
     >>> check("q1", {})
-    q1 (FLOPs and H100-hours for 70B parameters on 2T tokens): not answered yet.
+    q1 (FLOPs and H100-hours by 6ND): not answered yet.
     """
     available = sorted(p.stem for p in PUBLIC_CHECKS.glob("*.json"))
     if chapter not in available:
