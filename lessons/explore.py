@@ -42,7 +42,8 @@ import json
 import math
 import os
 import uuid
-from collections.abc import Callable, Mapping, Sequence
+from collections import OrderedDict
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
 __all__ = ["MAX_FRAMES", "Control", "Explorer", "compute_explorer", "days_explorer",
@@ -50,6 +51,9 @@ __all__ = ["MAX_FRAMES", "Control", "Explorer", "compute_explorer", "days_explor
 
 #: Upper bound on stored frames per explorer: keeps each page well under its weight budget.
 MAX_FRAMES = 1000
+
+#: Settings a live widget keeps drawn (a figure frame is ~50 kB of HTML).
+LIVE_CACHE_SIZE = 256
 
 #: The CSS class the site's script looks for.
 CSS_CLASS = "lessons-explorer"
@@ -146,6 +150,7 @@ class Control:
 
 
 def _figure_html(fig, dpi: int) -> str:
+    """The site's image of a figure: tight, and quantised for the page's weight."""
     import matplotlib.pyplot as plt
     from PIL import Image
 
@@ -156,8 +161,21 @@ def _figure_html(fig, dpi: int) -> str:
     small = io.BytesIO()
     Image.open(io.BytesIO(buf.getvalue())).convert("RGB").quantize(colors=64).save(
         small, format="PNG", optimize=True)
-    data = base64.b64encode(small.getvalue()).decode("ascii")
+    return _img_html(small.getvalue())
+
+
+def _img_html(png: bytes) -> str:
+    data = base64.b64encode(png).decode("ascii")
     return f'<img class="lx-figure" alt="figure" src="data:image/png;base64,{data}">'
+
+
+def _flatten(result) -> Iterator:
+    """The parts of a ``view`` result in order (tuples may nest)."""
+    if isinstance(result, tuple):
+        for part in result:
+            yield from _flatten(part)
+    else:
+        yield result
 
 
 def _table_html(rows: Mapping) -> str:
@@ -214,6 +232,8 @@ class Explorer:
             raise ValueError(f"{self.n_frames} combinations of control values; at most "
                              f"{MAX_FRAMES} are stored. Use fewer values per control.")
         self._frames: tuple[list[str], list[int]] | None = None
+        self._live_figures: list = []  # a LiveFigure per figure position of view's result
+        self._live_cache: OrderedDict[tuple, str] = OrderedDict()
 
     @property
     def shape(self) -> tuple[int, ...]:
@@ -224,26 +244,62 @@ class Explorer:
         return math.prod(self.shape)
 
     def render(self, result) -> str:
-        """HTML for one result of ``view``."""
-        if isinstance(result, tuple):
-            return "".join(self.render(part) for part in result)
-        if isinstance(result, Mapping):
-            return _table_html(result)
-        if isinstance(result, str):
-            return result
-        if hasattr(result, "savefig"):
-            return _figure_html(result, self.dpi)
-        raise ValueError(f"view returned {type(result).__name__}; expected a dict, a matplotlib "
-                         "Figure, an HTML string or a tuple of these.")
+        """HTML for one result of ``view``, figures as the site shows them."""
+        return self._render(result, lambda fig, _position: _figure_html(fig, self.dpi))
+
+    def _render(self, result, figure_html: Callable) -> str:
+        """HTML for ``result``; ``figure_html(figure, position)`` renders the position-th figure."""
+        parts = list(_flatten(result))
+        html_parts, n_figures = [], 0
+        for part in parts:
+            if isinstance(part, Mapping):
+                html_parts.append(_table_html(part))
+            elif isinstance(part, str):
+                html_parts.append(part)
+            elif hasattr(part, "savefig"):
+                html_parts.append(figure_html(part, n_figures))
+                n_figures += 1
+            else:
+                raise ValueError(f"view returned {type(part).__name__}; expected a dict, a "
+                                 "matplotlib Figure, an HTML string or a tuple of these.")
+        return "".join(html_parts)
 
     def frame(self, **values) -> str:
         """HTML shown for one setting of the controls (missing ones take their default)."""
+        return self.render(self.view(**self._settings(values)))
+
+    def live_frame(self, **values) -> str:
+        """What :meth:`frame` shows, drawn for a live widget: figures through persistent
+        figures (:class:`lessons._livefigure.LiveFigure`), and every setting already shown
+        kept, so returning to it costs a look-up.
+
+        The tables are the same as :meth:`frame`'s; a figure is the same drawing as a lightly
+        compressed, unquantised PNG with a stable size.
+        """
+        settings = self._settings(values)
+        key = tuple(settings.values())
+        if key in self._live_cache:
+            self._live_cache.move_to_end(key)
+            return self._live_cache[key]
+        text = self._render(self.view(**settings), self._live_figure_html)
+        self._live_cache[key] = text
+        if len(self._live_cache) > LIVE_CACHE_SIZE:
+            self._live_cache.popitem(last=False)
+        return text
+
+    def _live_figure_html(self, fig, position: int) -> str:
+        from ._livefigure import LiveFigure  # matplotlib only once a figure is drawn
+
+        while len(self._live_figures) <= position:
+            self._live_figures.append(LiveFigure(self.dpi))
+        return _img_html(self._live_figures[position].png(fig))
+
+    def _settings(self, values: Mapping) -> dict:
         unknown = set(values) - set(self.controls)
         if unknown:
             raise ValueError(f"unknown control(s) {sorted(unknown)}; "
                              f"expected {list(self.controls)}.")
-        kwargs = {name: values.get(name, c.default) for name, c in self.controls.items()}
-        return self.render(self.view(**kwargs))
+        return {name: values.get(name, c.default) for name, c in self.controls.items()}
 
     def frames(self) -> tuple[list[str], list[int]]:
         """All frames, deduplicated: (unique HTML frames, frame number of each combination).
@@ -290,9 +346,21 @@ class Explorer:
             flat = flat * n + i
         return flat
 
-    def widget(self):
-        """The Jupyter view: one ipywidgets slider per control, recomputed live."""
+    def widget(self, *, fast: bool = True):
+        """The Jupyter view: one ipywidgets slider per control, recomputed live.
+
+        Parameters
+        ----------
+        fast : bool
+            Draw each setting with :meth:`live_frame` (the default); ``False`` draws it as the
+            static site does, with :meth:`frame`, to measure the difference
+            (``bench/widgets.py``).
+
+        The box carries the CSS class ``lx-widget`` and its output ``lx-view``.
+        """
         import ipywidgets as widgets
+
+        draw = self.live_frame if fast else self.frame
 
         sliders = {
             name: widgets.SelectionSlider(
@@ -301,15 +369,15 @@ class Explorer:
                 style={"description_width": "initial"}, layout={"width": "95%"})
             for name, c in self.controls.items()
         }
-        out = widgets.HTML(value=self.frame())
+        out = widgets.HTML(value=draw()).add_class("lx-view")
 
         def update(_change=None):
-            out.value = self.frame(**{n: s.value for n, s in sliders.items()})
+            out.value = draw(**{n: s.value for n, s in sliders.items()})
 
         for s in sliders.values():
             s.observe(update, names="value")
         parts = [widgets.HTML(f"<b>{html.escape(self.title)}</b>")] if self.title else []
-        return widgets.VBox([*parts, *sliders.values(), out])
+        return widgets.VBox([*parts, *sliders.values(), out]).add_class("lx-widget")
 
     def static_html(self) -> str:
         """The default frame alone, for notebook viewers without a kernel or a script."""
