@@ -34,6 +34,7 @@ True
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import html
 import io
@@ -42,7 +43,7 @@ import json
 import math
 import os
 import uuid
-from collections import OrderedDict
+from collections import OrderedDict, deque
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -54,6 +55,9 @@ MAX_FRAMES = 1000
 
 #: Settings a live widget keeps drawn (a figure frame is ~50 kB of HTML).
 LIVE_CACHE_SIZE = 256
+#: Pause before a live widget draws the next neighbouring setting [s]: lets waiting
+#: messages (a slider move) go first.
+WARM_PAUSE_S = 0.01
 
 #: The CSS class the site's script looks for.
 CSS_CLASS = "lessons-explorer"
@@ -169,6 +173,19 @@ def _img_html(png: bytes) -> str:
     return f'<img class="lx-figure" alt="figure" src="data:image/png;base64,{data}">'
 
 
+def _neighbours(controls: Mapping[str, Control], settings: Mapping, moved: str | None,
+                step: int) -> Iterator[dict]:
+    """Settings one slider step away from ``settings``: the ``moved`` control's ``step``
+    first, then its other side, then every other control's two sides."""
+    order = sorted(controls, key=lambda name: name != moved)
+    for name in order:
+        values = controls[name].values
+        here = values.index(settings[name])
+        for delta in ((step, -step) if name == moved else (1, -1)):
+            if 0 <= here + delta < len(values):
+                yield {**settings, name: values[here + delta]}
+
+
 def _flatten(result) -> Iterator:
     """The parts of a ``view`` result in order (tuples may nest)."""
     if isinstance(result, tuple):
@@ -234,6 +251,7 @@ class Explorer:
         self._frames: tuple[list[str], list[int]] | None = None
         self._live_figures: list = []  # a LiveFigure per figure position of view's result
         self._live_cache: OrderedDict[tuple, str] = OrderedDict()
+        self._warm_generation = 0
 
     @property
     def shape(self) -> tuple[int, ...]:
@@ -286,6 +304,37 @@ class Explorer:
         if len(self._live_cache) > LIVE_CACHE_SIZE:
             self._live_cache.popitem(last=False)
         return text
+
+    def _warm_neighbours(self, settings: Mapping, moved: str | None = None,
+                         step: int = 1) -> None:
+        """Draw the settings one slider step away from ``settings`` while the kernel is idle,
+        the moved slider's next step first, so that the reader's next move is usually a
+        look-up. One setting per turn of the kernel's event loop, so a slider message waits
+        for one drawing at most; a newer call drops what an older one had left. Without a
+        running event loop (plain Python, no kernel) it does nothing."""
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            return
+        self._warm_generation += 1
+        generation = self._warm_generation
+        todo = deque(_neighbours(self.controls, settings, moved, step))
+
+        def draw_next():
+            if generation != self._warm_generation:
+                return  # the reader has moved on
+            while todo:
+                candidate = todo.popleft()
+                if tuple(candidate.values()) not in self._live_cache:
+                    try:
+                        self.live_frame(**candidate)
+                    except Exception:  # the reader sees the error if they go there
+                        return
+                    break
+            if todo:
+                loop.call_later(WARM_PAUSE_S, draw_next)
+
+        loop.call_later(WARM_PAUSE_S, draw_next)
 
     def _live_figure_html(self, fig, position: int) -> str:
         from ._livefigure import LiveFigure  # matplotlib only once a figure is drawn
@@ -352,7 +401,8 @@ class Explorer:
         Parameters
         ----------
         fast : bool
-            Draw each setting with :meth:`live_frame` (the default); ``False`` draws it as the
+            Draw each setting with :meth:`live_frame` and, while the kernel is idle, the
+            settings one slider step away (the default); ``False`` draws each setting as the
             static site does, with :meth:`frame`, to measure the difference
             (``bench/widgets.py``).
 
@@ -370,12 +420,21 @@ class Explorer:
             for name, c in self.controls.items()
         }
         out = widgets.HTML(value=draw()).add_class("lx-view")
+        names = {id(s): name for name, s in sliders.items()}
 
-        def update(_change=None):
-            out.value = draw(**{n: s.value for n, s in sliders.items()})
+        def update(change):
+            settings = {n: s.value for n, s in sliders.items()}
+            out.value = draw(**settings)
+            if fast:
+                moved = names[id(change["owner"])]
+                values = self.controls[moved].values
+                step = values.index(change["new"]) - values.index(change["old"])
+                self._warm_neighbours(settings, moved, 1 if step > 0 else -1)
 
         for s in sliders.values():
             s.observe(update, names="value")
+        if fast:
+            self._warm_neighbours(self._settings({}))
         parts = [widgets.HTML(f"<b>{html.escape(self.title)}</b>")] if self.title else []
         return widgets.VBox([*parts, *sliders.values(), out]).add_class("lx-widget")
 

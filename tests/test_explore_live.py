@@ -6,6 +6,7 @@ in the other figure's coordinates. These tests draw the same settings both ways 
 the pictures pixel by pixel, so any state that is not carried over shows as a difference.
 """
 
+import asyncio
 import io
 import itertools
 
@@ -125,3 +126,47 @@ class TestLiveFrame:
         assert fast.children[-1].value == ex.live_frame()
         assert slow.children[-1].value == ex.frame()
         assert "lx-widget" in fast._dom_classes and "lx-view" in fast.children[-1]._dom_classes
+
+
+class TestWarmUp:
+    """In a kernel, an idle live widget draws the settings one step away ahead of the reader."""
+
+    @staticmethod
+    def _recording_explorer(calls):
+        def view(a, b):
+            calls.append((a, b))
+            return {"a": a, "b": b}
+
+        return Explorer(view, {"a": Control("a [-]", [1, 2, 3, 4, 5]),
+                               "b": Control("b [-]", ["x", "y"])})  # defaults a=3, b="y"
+
+    def test_neighbours_are_drawn_while_idle_and_then_looked_up(self):
+        calls = []
+        ex = self._recording_explorer(calls)
+
+        async def session():
+            box = ex.widget()
+            await asyncio.sleep(0.3)  # the kernel is idle: the event loop runs the warm-up
+            assert set(calls) == {(3, "y"), (4, "y"), (2, "y"), (3, "x")}
+            box.children[0].value = 4  # slider a (no title): a step the warm-up drew
+            assert calls[-1] != (4, "y") and len(calls) == 4, "a drawn setting was redrawn"
+            await asyncio.sleep(0.3)
+            assert calls[4] == (5, "y"), "the moved slider's next step comes first"
+
+        asyncio.run(session())
+
+    def test_without_an_event_loop_only_the_shown_setting_is_drawn(self):
+        calls = []
+        self._recording_explorer(calls).widget()
+        assert calls == [(3, "y")]
+
+    def test_the_site_path_draws_nothing_ahead(self):
+        calls = []
+        ex = self._recording_explorer(calls)
+
+        async def session():
+            ex.widget(fast=False)
+            await asyncio.sleep(0.3)
+
+        asyncio.run(session())
+        assert calls == [(3, "y")]
