@@ -14,7 +14,14 @@ import re
 from pathlib import Path
 
 import pytest
-from jupyterlab_session import LabPage, chromium, lab_server, read_json, why_not_runnable
+from jupyterlab_session import (
+    DEFAULT_VIEWER_COMMAND,
+    LabPage,
+    chromium,
+    lab_server,
+    read_json,
+    why_not_runnable,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 SHOTS = ROOT / "_build" / "screenshots"
@@ -25,8 +32,22 @@ SOLUTION = "solutions/flops"
 ANSWER_IN_BILLIONS = "q1_flops = 6 * 70 * 2e12"
 
 _missing = why_not_runnable()
-pytestmark = [pytest.mark.browser, pytest.mark.slow,
-              pytest.mark.skipif(_missing is not None, reason=f"JupyterLab tests: {_missing}")]
+
+
+def needs_lab(test):
+    """Mark a test that drives JupyterLab in Chromium; without them it skips and says why."""
+    for mark in (pytest.mark.browser, pytest.mark.slow,
+                 pytest.mark.skipif(_missing is not None, reason=f"JupyterLab tests: {_missing}")):
+        test = mark(test)
+    return test
+
+
+def test_the_readme_sets_the_default_viewer_the_tests_use():
+    """The servers here get the course's default viewer with the README's own command."""
+    command = " ".join(("jupytext-config --settings-file "
+                        ".venv/etc/jupyter/labconfig/default_setting_overrides.json",
+                        *DEFAULT_VIEWER_COMMAND))
+    assert command in (ROOT / "README.md").read_text(encoding="utf-8")
 
 
 @pytest.fixture(scope="module")
@@ -73,6 +94,7 @@ def _solution_answer(question: str) -> str:
     return re.sub(r"\s*# SOLUTION\s*$", "", source, flags=re.M)
 
 
+@needs_lab
 def test_an_exercise_guides_the_learner_to_the_answer(lab):
     lab.open(EXERCISE)
     lab.run_all()
@@ -94,6 +116,7 @@ def test_an_exercise_guides_the_learner_to_the_answer(lab):
     assert "all checks pass" in lab.output_text(check), lab.output_text(check)
 
 
+@needs_lab
 def test_a_chapter_opens_as_a_notebook_with_its_myst_rendered(lab):
     """Double-clicking a chapter gives a notebook; jupyterlab-myst renders its directives,
     roles and maths instead of showing their source."""
@@ -110,6 +133,7 @@ def test_a_chapter_opens_as_a_notebook_with_its_myst_rendered(lab):
                                                                    timeout=60_000)
 
 
+@needs_lab
 @pytest.mark.parametrize("explorer", ["compute_explorer()", "days_explorer()"])
 def test_moving_an_explorer_slider_updates_its_output(lab, explorer):
     lab.open(CHAPTER)
@@ -129,6 +153,7 @@ def test_moving_an_explorer_slider_updates_its_output(lab, explorer):
     assert view.inner_html() != before
 
 
+@needs_lab
 def test_saving_a_chapter_leaves_it_unchanged(lab, server):
     lab.open(CHAPTER)
     lab.run_all()  # the kernel's details reach the notebook's metadata
@@ -136,6 +161,7 @@ def test_saving_a_chapter_leaves_it_unchanged(lab, server):
     assert (server.root / CHAPTER).read_bytes() == (ROOT / CHAPTER).read_bytes()
 
 
+@needs_lab
 @pytest.mark.xfail(strict=False, reason="solutions/*.md headers still carry jupytext versions "
                    "and a kernelspec in another order than JupyterLab writes, and the .ipynb "
                    "gains language_info; solutions/ is normalised by its own owner")
