@@ -177,8 +177,10 @@ def _copy_state(source, target) -> None:
             d.set_bounds(*s.get_bbox().bounds)
         dst.set_xlim(src.get_xlim())
         dst.set_ylim(src.get_ylim())
-        for loc in ("center", "left", "right"):
-            dst.set_title(src.get_title(loc), loc=loc)
+        _copy_style(src.title, dst.title, _TEXT_STYLE)  # keeps a title's own font size
+        for loc in ("left", "right"):
+            if src.get_title(loc) != dst.get_title(loc):
+                dst.set_title(src.get_title(loc), loc=loc)
         dst.set_xlabel(src.get_xlabel())
         dst.set_ylabel(src.get_ylabel())
         s_legend, d_legend = src.get_legend(), dst.get_legend()

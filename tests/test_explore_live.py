@@ -97,6 +97,16 @@ def test_a_longer_title_widens_the_frame():
     assert live.n_adopted == 1
 
 
+def test_a_title_keeps_its_own_font():
+    live = LiveFigure(dpi=50)
+    for text in ("first", "second"):
+        fig = plots.line([1, 2], {"a": [1, 2]}, xlabel="x [-]", ylabel="y [-]")
+        fig.axes[0].set_title(text, fontsize=7)
+        live.png(fig)
+    title = live.figure.axes[0].title
+    assert (title.get_text(), title.get_fontsize()) == ("second", 7)
+
+
 class TestLiveFrame:
     def test_tables_are_the_sites(self):
         ex = explore.compute_explorer()
