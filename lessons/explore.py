@@ -3,7 +3,9 @@
 An :class:`Explorer` holds no math. It is a *view* over a function of the course (``view``) and
 a few :class:`Control` s, each with a short list of values:
 
-* in Jupyter, ``display(explorer)`` shows ipywidgets sliders; moving one calls ``view`` live;
+* in Jupyter, ``display(explorer)`` shows ipywidgets sliders; moving one calls ``view`` live
+  (figures are drawn through one persistent figure, settings already shown are kept, and the
+  settings one step away are drawn while the kernel is idle: see :meth:`Explorer.live_frame`);
 * on the static site there is no kernel, so the same object also carries an HTML twin: every
   combination of control values is computed **in Python** when the page is built, and a small
   script (``book/_static/explorer.js``) only switches between those stored frames. No formula is
