@@ -160,7 +160,7 @@ def _notebook(path: Path) -> None:
 
 
 #: In the page: arm a timer on a slider handle's next key press and on the output's next change.
-_ARM_JS = """([cell, k]) => {
+_ARM_JS = """(cell, k) => {
   const widget = cell.querySelector('.lx-widget');
   const view = widget.querySelector('.lx-view');
   const handle = widget.querySelectorAll('.noUi-handle')[k];
@@ -210,8 +210,8 @@ def _time_explorer(lab, name: str, n_moves: int, pause_s: float) -> dict[str, Ti
     for k, step, _position, first in move_plan(ex.shape, start, n_moves):
         for p in PATHS:
             cell = lab.cell(cells[p])
-            cell.wait_for_selector(".lx-widget .noUi-handle")
-            lab.page.evaluate(_ARM_JS, [cell, k])
+            cell.locator(".lx-widget .noUi-handle").first.wait_for()
+            cell.evaluate(_ARM_JS, k)
             lab.page.keyboard.press("ArrowRight" if step > 0 else "ArrowLeft")
             try:
                 lab.page.wait_for_function("() => window.__lxProbe.t1 !== null",

@@ -316,17 +316,16 @@ class LabPage:
             f".findIndex(c => (s => {predicate_source})(c.model.sharedModel.getSource()))")
 
     def cell(self, index: int):
-        """The DOM element of cell ``index``, scrolled into view (JupyterLab renders long
-        notebooks lazily)."""
-        self.page.evaluate(
-            "(i) => { const nb = window.jupyterapp.shell.currentWidget.content;"
-            " return nb.scrollToItem(i, 'center'); }", index)
-        return self.page.evaluate_handle(
-            "(i) => window.jupyterapp.shell.currentWidget.content.widgets[i].node", index)
+        """Cell ``index`` of the notebook in front, scrolled into view, as a playwright locator
+        (found again whenever JupyterLab re-renders the cell)."""
+        panel = self.page.evaluate(
+            "(i) => { const w = window.jupyterapp.shell.currentWidget;"
+            " w.content.scrollToItem(i, 'center'); return w.id; }", index)
+        return self.page.locator(f'[id="{panel}"] .jp-Cell[data-windowed-list-index="{index}"]')
 
     def type_into(self, index: int, text: str) -> None:
         """Replace a code cell's text by typing, as a learner does (select all, then type)."""
-        self.cell(index).query_selector(".cm-content").click()
+        self.cell(index).locator(".cm-content").click()
         self.page.keyboard.press("Control+a")
         self.page.keyboard.insert_text(text)
         self.page.wait_for_function(

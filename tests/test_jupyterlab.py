@@ -124,33 +124,32 @@ def test_a_chapter_opens_as_a_notebook_with_its_myst_rendered(lab):
     admonition = lab.find_cell("s.trimStart().startsWith(':::{admonition}') "
                                "&& s.includes('{cite}')")
     assert admonition >= 0, "the chapter has an admonition with a citation"
-    cell = lab.cell(admonition)
-    cell.wait_for_selector(".myst aside.myst-admonition", timeout=60_000)
-    shown = cell.inner_text()
+    rendered = lab.cell(admonition).locator(".myst")
+    rendered.locator("aside.myst-admonition").wait_for(timeout=60_000)
+    shown = rendered.inner_text()
     for source in (":::", "{admonition}", "{cite}", "{doc}"):
         assert source not in shown, f"{source} shown as text: {shown[:300]}"
-    lab.cell(lab.find_cell("s.includes('$$')")).wait_for_selector(".myst .katex-display",
-                                                                   timeout=60_000)
+    display_math = lab.cell(lab.find_cell("s.includes('$$')")).locator(".myst .katex-display")
+    display_math.first.wait_for(timeout=60_000)
 
 
 @needs_lab
 @pytest.mark.parametrize("explorer", ["compute_explorer()", "days_explorer()"])
 def test_moving_an_explorer_slider_updates_its_output(lab, explorer):
+    from playwright.sync_api import expect
+
     lab.open(CHAPTER)
     lab.run_all()
     errors = [i for i in range(len(lab.cell_sources())) if "Error" in lab.output_text(i)]
     assert not errors, [lab.output_text(i) for i in errors]
-    index = lab.find_cell(f"s.trim() === {explorer!r}")
-    cell = lab.cell(index)
-    widget = cell.wait_for_selector(".lx-widget", timeout=60_000)
-    view = widget.query_selector(".lx-view")
+    widget = lab.cell(lab.find_cell(f"s.trim() === {explorer!r}")).locator(".lx-widget")
+    view = widget.locator(".lx-view")
+    view.wait_for(timeout=60_000)
     before = view.inner_html()
-    handle = widget.query_selector(".noUi-handle")
+    handle = widget.locator(".noUi-handle").first
     handle.focus()
     handle.press("ArrowLeft")
-    lab.page.wait_for_function("([v, b]) => v.innerHTML !== b", arg=[view, before],
-                               timeout=60_000)
-    assert view.inner_html() != before
+    expect(view).not_to_have_js_property("innerHTML", before, timeout=60_000)
 
 
 @needs_lab
