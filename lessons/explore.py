@@ -3,7 +3,9 @@
 An :class:`Explorer` holds no math. It is a *view* over a function of the course (``view``) and
 a few :class:`Control` s, each with a short list of values:
 
-* in Jupyter, ``display(explorer)`` shows ipywidgets sliders; moving one calls ``view`` live;
+* in Jupyter, ``display(explorer)`` shows ipywidgets sliders; moving one calls ``view`` live
+  (figures are drawn through one persistent figure, settings already shown are kept, and the
+  settings one step away are drawn while the kernel is idle: see :meth:`Explorer.live_frame`);
 * on the static site there is no kernel, so the same object also carries an HTML twin: every
   combination of control values is computed **in Python** when the page is built, and a small
   script (``book/_static/explorer.js``) only switches between those stored frames. No formula is
@@ -34,6 +36,7 @@ True
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import html
 import io
@@ -42,7 +45,8 @@ import json
 import math
 import os
 import uuid
-from collections.abc import Callable, Mapping, Sequence
+from collections import OrderedDict, deque
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
 __all__ = ["MAX_FRAMES", "Control", "Explorer", "compute_explorer", "days_explorer",
@@ -50,6 +54,12 @@ __all__ = ["MAX_FRAMES", "Control", "Explorer", "compute_explorer", "days_explor
 
 #: Upper bound on stored frames per explorer: keeps each page well under its weight budget.
 MAX_FRAMES = 1000
+
+#: Settings a live widget keeps drawn (a figure frame is ~50 kB of HTML).
+LIVE_CACHE_SIZE = 256
+#: Pause before a live widget draws the next neighbouring setting [s]: lets waiting
+#: messages (a slider move) go first.
+WARM_PAUSE_S = 0.01
 
 #: The CSS class the site's script looks for.
 CSS_CLASS = "lessons-explorer"
@@ -146,6 +156,7 @@ class Control:
 
 
 def _figure_html(fig, dpi: int) -> str:
+    """The site's image of a figure: tight, and quantised for the page's weight."""
     import matplotlib.pyplot as plt
     from PIL import Image
 
@@ -156,8 +167,34 @@ def _figure_html(fig, dpi: int) -> str:
     small = io.BytesIO()
     Image.open(io.BytesIO(buf.getvalue())).convert("RGB").quantize(colors=64).save(
         small, format="PNG", optimize=True)
-    data = base64.b64encode(small.getvalue()).decode("ascii")
+    return _img_html(small.getvalue())
+
+
+def _img_html(png: bytes) -> str:
+    data = base64.b64encode(png).decode("ascii")
     return f'<img class="lx-figure" alt="figure" src="data:image/png;base64,{data}">'
+
+
+def _neighbours(controls: Mapping[str, Control], settings: Mapping, moved: str | None,
+                step: int) -> Iterator[dict]:
+    """Settings one slider step away from ``settings``: the ``moved`` control's ``step``
+    first, then its other side, then every other control's two sides."""
+    order = sorted(controls, key=lambda name: name != moved)
+    for name in order:
+        values = controls[name].values
+        here = values.index(settings[name])
+        for delta in ((step, -step) if name == moved else (1, -1)):
+            if 0 <= here + delta < len(values):
+                yield {**settings, name: values[here + delta]}
+
+
+def _flatten(result) -> Iterator:
+    """The parts of a ``view`` result in order (tuples may nest)."""
+    if isinstance(result, tuple):
+        for part in result:
+            yield from _flatten(part)
+    else:
+        yield result
 
 
 def _table_html(rows: Mapping) -> str:
@@ -214,6 +251,9 @@ class Explorer:
             raise ValueError(f"{self.n_frames} combinations of control values; at most "
                              f"{MAX_FRAMES} are stored. Use fewer values per control.")
         self._frames: tuple[list[str], list[int]] | None = None
+        self._live_figures: list = []  # a LiveFigure per figure position of view's result
+        self._live_cache: OrderedDict[tuple, str] = OrderedDict()
+        self._warm_generation = 0
 
     @property
     def shape(self) -> tuple[int, ...]:
@@ -224,26 +264,93 @@ class Explorer:
         return math.prod(self.shape)
 
     def render(self, result) -> str:
-        """HTML for one result of ``view``."""
-        if isinstance(result, tuple):
-            return "".join(self.render(part) for part in result)
-        if isinstance(result, Mapping):
-            return _table_html(result)
-        if isinstance(result, str):
-            return result
-        if hasattr(result, "savefig"):
-            return _figure_html(result, self.dpi)
-        raise ValueError(f"view returned {type(result).__name__}; expected a dict, a matplotlib "
-                         "Figure, an HTML string or a tuple of these.")
+        """HTML for one result of ``view``, figures as the site shows them."""
+        return self._render(result, lambda fig, _position: _figure_html(fig, self.dpi))
+
+    def _render(self, result, figure_html: Callable) -> str:
+        """HTML for ``result``; ``figure_html(figure, position)`` renders the position-th figure."""
+        parts = list(_flatten(result))
+        html_parts, n_figures = [], 0
+        for part in parts:
+            if isinstance(part, Mapping):
+                html_parts.append(_table_html(part))
+            elif isinstance(part, str):
+                html_parts.append(part)
+            elif hasattr(part, "savefig"):
+                html_parts.append(figure_html(part, n_figures))
+                n_figures += 1
+            else:
+                raise ValueError(f"view returned {type(part).__name__}; expected a dict, a "
+                                 "matplotlib Figure, an HTML string or a tuple of these.")
+        return "".join(html_parts)
 
     def frame(self, **values) -> str:
         """HTML shown for one setting of the controls (missing ones take their default)."""
+        return self.render(self.view(**self._settings(values)))
+
+    def live_frame(self, **values) -> str:
+        """What :meth:`frame` shows, drawn for a live widget: figures through persistent
+        figures (:class:`lessons._livefigure.LiveFigure`), and every setting already shown
+        kept, so returning to it costs a look-up.
+
+        The tables are the same as :meth:`frame`'s; a figure is the same drawing as a lightly
+        compressed, unquantised PNG with a stable size.
+        """
+        settings = self._settings(values)
+        key = tuple(settings.values())
+        if key in self._live_cache:
+            self._live_cache.move_to_end(key)
+            return self._live_cache[key]
+        text = self._render(self.view(**settings), self._live_figure_html)
+        self._live_cache[key] = text
+        if len(self._live_cache) > LIVE_CACHE_SIZE:
+            self._live_cache.popitem(last=False)
+        return text
+
+    def _warm_neighbours(self, settings: Mapping, moved: str | None = None,
+                         step: int = 1) -> None:
+        """Draw the settings one slider step away from ``settings`` while the kernel is idle,
+        the moved slider's next step first, so that the reader's next move is usually a
+        look-up. One setting per turn of the kernel's event loop, so a slider message waits
+        for one drawing at most; a newer call drops what an older one had left. Without a
+        running event loop (plain Python, no kernel) it does nothing."""
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            return
+        self._warm_generation += 1
+        generation = self._warm_generation
+        todo = deque(_neighbours(self.controls, settings, moved, step))
+
+        def draw_next():
+            if generation != self._warm_generation:
+                return  # the reader has moved on
+            while todo:
+                candidate = todo.popleft()
+                if tuple(candidate.values()) not in self._live_cache:
+                    try:
+                        self.live_frame(**candidate)
+                    except Exception:  # the reader sees the error if they go there
+                        return
+                    break
+            if todo:
+                loop.call_later(WARM_PAUSE_S, draw_next)
+
+        loop.call_later(WARM_PAUSE_S, draw_next)
+
+    def _live_figure_html(self, fig, position: int) -> str:
+        from ._livefigure import LiveFigure  # matplotlib only once a figure is drawn
+
+        while len(self._live_figures) <= position:
+            self._live_figures.append(LiveFigure(self.dpi))
+        return _img_html(self._live_figures[position].png(fig))
+
+    def _settings(self, values: Mapping) -> dict:
         unknown = set(values) - set(self.controls)
         if unknown:
             raise ValueError(f"unknown control(s) {sorted(unknown)}; "
                              f"expected {list(self.controls)}.")
-        kwargs = {name: values.get(name, c.default) for name, c in self.controls.items()}
-        return self.render(self.view(**kwargs))
+        return {name: values.get(name, c.default) for name, c in self.controls.items()}
 
     def frames(self) -> tuple[list[str], list[int]]:
         """All frames, deduplicated: (unique HTML frames, frame number of each combination).
@@ -290,9 +397,22 @@ class Explorer:
             flat = flat * n + i
         return flat
 
-    def widget(self):
-        """The Jupyter view: one ipywidgets slider per control, recomputed live."""
+    def widget(self, *, fast: bool = True):
+        """The Jupyter view: one ipywidgets slider per control, recomputed live.
+
+        Parameters
+        ----------
+        fast : bool
+            Draw each setting with :meth:`live_frame` and, while the kernel is idle, the
+            settings one slider step away (the default); ``False`` draws each setting as the
+            static site does, with :meth:`frame`, to measure the difference
+            (``bench/widgets.py``).
+
+        The box carries the CSS class ``lx-widget`` and its output ``lx-view``.
+        """
         import ipywidgets as widgets
+
+        draw = self.live_frame if fast else self.frame
 
         sliders = {
             name: widgets.SelectionSlider(
@@ -301,15 +421,24 @@ class Explorer:
                 style={"description_width": "initial"}, layout={"width": "95%"})
             for name, c in self.controls.items()
         }
-        out = widgets.HTML(value=self.frame())
+        out = widgets.HTML(value=draw()).add_class("lx-view")
+        names = {id(s): name for name, s in sliders.items()}
 
-        def update(_change=None):
-            out.value = self.frame(**{n: s.value for n, s in sliders.items()})
+        def update(change):
+            settings = {n: s.value for n, s in sliders.items()}
+            out.value = draw(**settings)
+            if fast:
+                moved = names[id(change["owner"])]
+                values = self.controls[moved].values
+                step = values.index(change["new"]) - values.index(change["old"])
+                self._warm_neighbours(settings, moved, 1 if step > 0 else -1)
 
         for s in sliders.values():
             s.observe(update, names="value")
+        if fast:
+            self._warm_neighbours(self._settings({}))
         parts = [widgets.HTML(f"<b>{html.escape(self.title)}</b>")] if self.title else []
-        return widgets.VBox([*parts, *sliders.values(), out])
+        return widgets.VBox([*parts, *sliders.values(), out]).add_class("lx-widget")
 
     def static_html(self) -> str:
         """The default frame alone, for notebook viewers without a kernel or a script."""
