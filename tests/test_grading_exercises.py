@@ -87,10 +87,13 @@ def test_a_stale_exercise_is_detected(tmp_path):
     assert make_exercises.generate(tmp_path, check=True) != []
 
 
-def test_solution_notebook_and_its_text_form_agree():
-    """solutions/flops.ipynb and solutions/flops.md hold the same cells (jupytext pair)."""
-    pytest.importorskip("jupytext")
-    assert make_exercises.pair_problems(ROOT / "solutions") == []
+def test_solution_notebook_is_generated_from_its_text():
+    """solutions/flops.ipynb holds exactly the cells of solutions/flops.md, the one source."""
+    nb = json.loads(SOLUTION.read_text())
+    assert nb == make_exercises.solution_notebook(ROOT / "solutions" / "flops.md")
+    assert "jupytext" not in nb["metadata"], "a paired notebook would be rewritten on save"
+    md = (ROOT / "solutions" / "flops.md").read_text()
+    assert "formats:" not in md.split("---")[1], "the text must not be paired with the .ipynb"
 
 
 def test_exercise_holds_no_solution_or_hidden_test():
@@ -272,11 +275,12 @@ def test_strict_mode_turns_a_wrong_answer_into_an_error(solved, monkeypatch):
         solved["check"]("q6", {**solved, "q6_pf_days": training_flops(174.6e9, 300e9)})
 
 
-def test_an_edited_text_form_is_detected(tmp_path):
-    pytest.importorskip("jupytext")
+def test_an_edited_text_form_makes_the_notebooks_stale(tmp_path):
     import shutil
 
     shutil.copytree(ROOT / "solutions", tmp_path / "solutions")
+    make_exercises.generate(tmp_path)
     md = tmp_path / "solutions" / "flops.md"
     md.write_text(md.read_text().replace('q8_answer = "b"', 'q8_answer = "c"'))
-    assert make_exercises.pair_problems(tmp_path / "solutions") != []
+    stale = make_exercises.generate(tmp_path, check=True)
+    assert any("solutions/flops.ipynb is stale" in p for p in stale), stale

@@ -1,7 +1,7 @@
-"""Generate exercises/ from solutions/, check they are in sync, or export a student bundle.
+"""Generate the graded notebooks from solutions/*.md, check they are in sync, or bundle them.
 
-    python tools/make_exercises.py             # write exercises/<chapter>.ipynb
-    python tools/make_exercises.py --check     # exit 1 if exercises/ or a solutions pair is stale
+    python tools/make_exercises.py             # write solutions/*.ipynb, exercises/, check data
+    python tools/make_exercises.py --check     # exit 1 if any of them is stale
     python tools/make_exercises.py bundle OUT  # per chapter: its notebook and a zip to work it
                                                # offline (notebook, lessons wheel, data, README)
 
@@ -18,8 +18,9 @@ A solution notebook marks what students write:
 * in Markdown, text between ``<!-- BEGIN SOLUTION -->`` and ``<!-- END SOLUTION -->`` is removed.
 
 Outputs and execution counts are cleared; the output is deterministic, so a test can regenerate
-and compare. Each ``solutions/<chapter>.ipynb`` is paired with ``solutions/<chapter>.md``
-(jupytext, MyST), the form to review and edit; ``--check`` fails when the two differ.
+and compare. The one source of a graded notebook is ``solutions/<chapter>.md`` (MyST, the form
+to review, edit and save in Jupyter); ``solutions/<chapter>.ipynb``, which the grader reads, is
+generated from it like the exercise, and ``--check`` fails when either is stale.
 """
 
 from __future__ import annotations
@@ -174,7 +175,7 @@ def exercise_notebook(solution: dict, name: str) -> tuple[dict, dict]:
     nb["cells"] = cells
     meta = {k: v for k, v in nb.get("metadata", {}).items() if k in ("kernelspec", "language_info")}
     # The chapter is the file's stem (a chapter, its solution and its exercise share one stem), so
-    # it survives a .ipynb recreated from the paired .md, which does not carry this metadata.
+    # it needs no metadata of the solution's.
     meta["lessons"] = {"chapter": name, **solution.get("metadata", {}).get("lessons", {}),
                        "kind": "exercise"}
     nb["metadata"] = meta
@@ -186,26 +187,25 @@ def dumps(nb: dict) -> str:
     return json.dumps(nb, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
 
 
-def _cells_of_pair(md: Path) -> list[tuple]:
+def solution_notebook(md: Path) -> dict:
+    """The solution notebook ``solutions/<chapter>.ipynb``, generated from its MyST text.
+
+    The text is the one source (edited, reviewed, saved in Jupyter without a paired file to
+    drift); the notebook is what the grader and the exercise generator read. Cell ids are
+    numbered, so the same text always gives the same file.
+    """
     import jupytext
 
-    nb = jupytext.read(md)
-    return [(c.cell_type, c.source, tuple(c.metadata.get("tags", []))) for c in nb.cells]
-
-
-def pair_problems(solutions: Path) -> list[str]:
-    """Solution notebooks whose paired Markdown differs (or is missing)."""
-    problems = []
-    for ipynb in sorted(solutions.glob("*.ipynb")):
-        md = ipynb.with_suffix(".md")
-        if not md.exists():
-            problems.append(f"{md} is missing (pair it: jupytext --set-formats ipynb,md:myst)")
-            continue
-        nb = json.loads(ipynb.read_text(encoding="utf-8"))
-        ours = [(c["cell_type"], _source(c), tuple(_tags(c))) for c in nb["cells"]]
-        if ours != _cells_of_pair(md):
-            problems.append(f"{ipynb.name} and {md.name} differ: run jupytext --sync {md}")
-    return problems
+    text = jupytext.read(md)
+    cells = []
+    for i, c in enumerate(text.cells):
+        cell = {"cell_type": c.cell_type, "id": f"cell-{i}", "metadata": dict(c.metadata),
+                "source": c.source}
+        if c.cell_type == "code":
+            cell.update(outputs=[], execution_count=None)
+        cells.append(cell)
+    meta = {"kernelspec": dict(text.metadata["kernelspec"]), "lessons": {"chapter": md.stem}}
+    return {"cells": cells, "metadata": meta, "nbformat": 4, "nbformat_minor": 5}
 
 
 def generate(root: Path = ROOT, check: bool = False) -> list[str]:
@@ -221,15 +221,19 @@ def generate(root: Path = ROOT, check: bool = False) -> list[str]:
     store = root / "lessons" / "grading" / "public_checks"
     for folder in (root / "exercises", store):
         folder.mkdir(parents=True, exist_ok=True)
-    for sol in sorted((root / "solutions").glob("*.ipynb")):
-        nb, data = exercise_notebook(json.loads(sol.read_text(encoding="utf-8")), sol.stem)
-        text, target, stored = dumps(nb), root / "exercises" / sol.name, store / f"{sol.stem}.json"
+    for md in sorted((root / "solutions").glob("*.md")):
+        solution = solution_notebook(md)
+        nb, data = exercise_notebook(solution, md.stem)
+        sol = md.with_suffix(".ipynb")
+        target, stored = root / "exercises" / sol.name, store / f"{md.stem}.json"
         if not check:
-            target.write_text(text, encoding="utf-8")
+            sol.write_text(dumps(solution), encoding="utf-8")
+            target.write_text(dumps(nb), encoding="utf-8")
             stored.write_text(dump_checks(data), encoding="utf-8")
             continue
-        if not target.exists() or target.read_text(encoding="utf-8") != text:
-            problems.append(f"{target} is stale: run python tools/make_exercises.py")
+        for path, text in ((sol, dumps(solution)), (target, dumps(nb))):
+            if not path.exists() or path.read_text(encoding="utf-8") != text:
+                problems.append(f"{path} is stale: run python tools/make_exercises.py")
         if not stored.exists() or not same_data(json.loads(stored.read_text(encoding="utf-8")),
                                                 data):
             problems.append(f"{stored} is stale: run python tools/make_exercises.py")
@@ -408,7 +412,7 @@ def main(argv: list[str] | None = None) -> int:
         for path in bundles(args.out):
             print(path)
         return 0
-    problems = generate(check=args.check) + (pair_problems(ROOT / "solutions") if args.check else [])
+    problems = generate(check=args.check)
     for p in problems:
         print(p, file=sys.stderr)
     return 1 if problems else 0
