@@ -5,6 +5,7 @@
   the data it may copy and a README whose one command sets everything up. Both files are
   written into the site's ``exercises/`` folder at the end of the HTML build, by
   ``tools/make_exercises.py`` (one implementation, also a command line).
+* Each executed chapter stays downloadable as an ``.ipynb`` from the page's download button.
 * Launch links (Binder, Colab, a JupyterHub through nbgitpuller) open the *exercise notebook*,
   never a chapter's ``.md``, and appear only when ``_config.yml`` names the course's public
   GitHub repository (``lessons_repository_url``) or a JupyterHub (``lessons_jupyterhub_url``);
@@ -16,6 +17,7 @@ from __future__ import annotations
 import html
 import importlib.util
 import posixpath
+import shutil
 from pathlib import Path
 from typing import ClassVar
 from urllib.parse import quote, urlencode, urlparse
@@ -134,6 +136,18 @@ def _write_exercises(app, exception):
     LOGGER.info(f"exercises: {len(made)} files in {Path(app.outdir) / 'exercises'}")
 
 
+def _notebook_download(app, pagename, templatename, context, doctree):
+    """Offer each executed chapter as an ``.ipynb`` download, as the theme does only when it
+    also shows launch buttons (which would open the chapter's ``.md``)."""
+    executed = (Path(app.outdir).parent / "jupyter_execute" / pagename).with_suffix(".ipynb")
+    if not context.get("sourcename", "").endswith((".md", ".md.txt")) or not executed.is_file():
+        return
+    target = (Path(app.outdir) / "_sources" / pagename).with_suffix(".ipynb")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(executed, target)
+    context["ipynb_source"] = pagename + ".ipynb"
+
+
 def _check_config(app, config):
     check_url("lessons_repository_url", config.lessons_repository_url)
     check_url("lessons_jupyterhub_url", config.lessons_jupyterhub_url)
@@ -146,4 +160,6 @@ def setup(app):
     app.add_directive("exercises", ExercisesDirective)
     app.connect("config-inited", _check_config)
     app.connect("build-finished", _write_exercises)
+    # Before the theme's header buttons (priority 501), which read ipynb_source.
+    app.connect("html-page-context", _notebook_download, priority=500)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
