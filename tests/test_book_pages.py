@@ -202,3 +202,22 @@ class TestFrontMatter:
         for target in re.findall(r"\{doc\}`([^`<]+)`", text):
             assert (BOOK / f"{target}.md").is_file(), target
             assert f"book/{target}" in listed, f"{target} is linked but not in _toc.yml"
+
+
+#: Directives that both the site (Sphinx) and JupyterLab (jupyterlab-myst) render: a chapter
+#: opened as a notebook shows any other as an "Unknown Directive" error box.
+SHARED_DIRECTIVES = {"admonition", "code-cell", "exercise", "solution-start", "solution-end",
+                     "glossary"}
+DIRECTIVE = re.compile(r"^(?::{3,}|`{3,})\{([a-z-]+)\}", re.M)
+
+
+@pytest.mark.parametrize("page", [p for p in _pages() if p.stem != "references"],
+                         ids=lambda p: p.stem)
+def test_chapters_use_only_directives_jupyterlab_renders_too(page):
+    used = set(DIRECTIVE.findall(page.read_text()))
+    assert used <= SHARED_DIRECTIVES, f"{page.name}: {used - SHARED_DIRECTIVES}"
+
+
+def test_the_directive_scan_can_fail():
+    assert DIRECTIVE.findall(":::{exercises}\n:::\n```{code-cell} ipython3\n") == [
+        "exercises", "code-cell"]

@@ -1,10 +1,11 @@
 """Sphinx extension: each chapter's graded exercises, one click from its page, on the site itself.
 
-* The directive ``exercises`` (in a chapter: a ``{exercises}`` fence) shows a box linking to the
-  chapter's exercise notebook and to its bundle, a zip with the notebook, the ``lessons`` wheel,
-  the data it may copy and a README whose one command sets everything up. Both files are
-  written into the site's ``exercises/`` folder at the end of the HTML build, by
-  ``tools/make_exercises.py`` (one implementation, also a command line).
+* A chapter's admonition of class ``lx-exercises`` becomes a box linking to the chapter's
+  exercise notebook and to its bundle, a zip with the notebook, the ``lessons`` wheel, the data
+  it may copy and a README whose one command sets everything up (in JupyterLab the same
+  admonition links to the notebook beside the chapter). Both files are written into the
+  site's ``exercises/`` folder at the end of the HTML build, by ``tools/make_exercises.py``
+  (one implementation, also a command line).
 * Each executed chapter stays downloadable as an ``.ipynb`` from the page's download button.
 * Launch links (Binder, Colab, a JupyterHub through nbgitpuller) open the *exercise notebook*,
   never a chapter's ``.md``, and appear only when ``_config.yml`` names the course's public
@@ -19,12 +20,11 @@ import importlib.util
 import posixpath
 import shutil
 from pathlib import Path
-from typing import ClassVar
 from urllib.parse import quote, urlencode, urlparse
 
 from docutils import nodes
-from docutils.parsers.rst import Directive, directives
 from sphinx.errors import ExtensionError
+from sphinx.transforms import SphinxTransform
 from sphinx.util import logging
 
 LOGGER = logging.getLogger(__name__)
@@ -80,44 +80,60 @@ def launch_links(chapter: str, repository: str, branch: str, hub: str) -> list[t
     return links
 
 
-class ExercisesDirective(Directive):
-    """``{exercises}`` [chapter]: the box linking to a chapter's exercise notebook and bundle."""
+#: The class that marks a chapter's exercises box: ``:class: lx-exercises`` on an admonition,
+#: with ``lx-compact`` for the short form at the top of a chapter.
+BOX_CLASS, COMPACT_CLASS = "lx-exercises", "lx-compact"
 
-    optional_arguments = 1
-    option_spec: ClassVar[dict] = {"compact": directives.flag}
 
-    def run(self):
-        env = self.state.document.settings.env
-        chapter = self.arguments[0] if self.arguments else Path(env.docname).name
-        folder = posixpath.relpath("exercises", posixpath.dirname(env.docname) or ".")
-        notebook = f"{folder}/{chapter}.ipynb"
-        bundle = f"{folder}/{chapter}-exercises.zip"
-        config = env.config
-        links = launch_links(chapter, check_url("lessons_repository_url",
-                                                config.lessons_repository_url),
-                             config.lessons_repository_branch,
-                             check_url("lessons_jupyterhub_url", config.lessons_jupyterhub_url))
-        launch = "".join(f' <a class="lx-launch" href="{html.escape(url)}">Open it on {label}</a>'
-                         for label, url in links)
-        nb_link = f'<a href="{notebook}" download>{chapter}.ipynb</a>'
-        zip_link = f'<a href="{bundle}" download>{chapter}-exercises.zip</a>'
-        if "compact" in self.options:
-            text = (f"<p>Graded exercises for this lesson: the notebook {nb_link}, or "
-                    f"{zip_link} to work it on your own computer (the notebook, the course's "
-                    f"package and a README whose one command sets it up).{launch}</p>")
-        else:
-            text = (f"<p>The graded exercises of this lesson are in the notebook {nb_link}. "
-                    f"To work them on your own computer, download {zip_link}: it holds the "
-                    "notebook, the course's package <code>lessons</code> (every formula and "
-                    "check), the data the notebook may copy and a README whose one command "
-                    "installs it with JupyterLab and opens the notebook. In a copy of the "
-                    "course's repository, open <code>exercises/"
-                    f"{chapter}.ipynb</code> in <code>jupyter lab</code> instead. Fill in the "
-                    "marked cells and run each <code>check(\"q…\")</code>: it says what is wrong "
-                    f"and gives a hint, never the answer.{launch}</p>")
-        box = (f'<div class="admonition note lx-exercises"><p class="admonition-title">'
-               f"Graded exercises</p>{text}</div>")
-        return [nodes.raw("", box, format="html")]
+def box_html(docname: str, config, *, compact: bool) -> str:
+    """The HTML of a chapter's exercises box on the site: notebook, bundle, launch links."""
+    chapter = Path(docname).name
+    folder = posixpath.relpath("exercises", posixpath.dirname(docname) or ".")
+    links = launch_links(chapter, check_url("lessons_repository_url",
+                                            config.lessons_repository_url),
+                         config.lessons_repository_branch,
+                         check_url("lessons_jupyterhub_url", config.lessons_jupyterhub_url))
+    launch = "".join(f' <a class="lx-launch" href="{html.escape(url)}">Open it on {label}</a>'
+                     for label, url in links)
+    nb_link = f'<a href="{folder}/{chapter}.ipynb" download>{chapter}.ipynb</a>'
+    zip_link = f'<a href="{folder}/{chapter}-exercises.zip" download>{chapter}-exercises.zip</a>'
+    if compact:
+        text = (f"<p>Graded exercises for this lesson: the notebook {nb_link}, or "
+                f"{zip_link} to work it on your own computer (the notebook, the course's "
+                f"package and a README whose one command sets it up).{launch}</p>")
+    else:
+        text = (f"<p>The graded exercises of this lesson are in the notebook {nb_link}. "
+                f"To work them on your own computer, download {zip_link}: it holds the "
+                "notebook, the course's package <code>lessons</code> (every formula and "
+                "check), the data the notebook may copy and a README whose one command "
+                "installs it with JupyterLab and opens the notebook. In a copy of the "
+                f"course's repository, open <code>exercises/{chapter}.ipynb</code> in "
+                "<code>jupyter lab</code> instead. Fill in the marked cells and run each "
+                "<code>check(\"q…\")</code>: it says what is wrong and gives a hint, never the "
+                f"answer.{launch}</p>")
+    return (f'<div class="admonition note {BOX_CLASS}"><p class="admonition-title">'
+            f"Graded exercises</p>{text}</div>")
+
+
+class ExercisesBox(SphinxTransform):
+    """Give each admonition of class ``lx-exercises`` the site's links.
+
+    In the chapter's source the box is a plain MyST admonition whose link opens
+    ``exercises/<chapter>.ipynb`` beside it, so it reads well in JupyterLab (jupyterlab-myst)
+    too; on the site it becomes :func:`box_html`. It runs while the page is read, before
+    Sphinx would resolve that relative link as a cross-reference.
+    """
+
+    default_priority = 200
+
+    def apply(self):
+        for node in list(self.document.findall(nodes.admonition)):
+            if BOX_CLASS in node["classes"]:
+                compact = COMPACT_CLASS in node["classes"]
+                box = nodes.raw("", box_html(self.env.docname, self.config, compact=compact),
+                                format="html")
+                node.replace_self(box)
+                box["classes"] = []  # replace_self copies them; the box's HTML carries its own
 
 
 def _load_make_exercises(srcdir: str):
@@ -157,7 +173,7 @@ def setup(app):
     app.add_config_value("lessons_repository_url", "", "html")
     app.add_config_value("lessons_repository_branch", "main", "html")
     app.add_config_value("lessons_jupyterhub_url", "", "html")
-    app.add_directive("exercises", ExercisesDirective)
+    app.add_transform(ExercisesBox)
     app.connect("config-inited", _check_config)
     app.connect("build-finished", _write_exercises)
     # Before the theme's header buttons (priority 501), which read ipynb_source.
