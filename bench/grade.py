@@ -3,7 +3,9 @@
     python bench/grade.py [--n 100] [--jobs N]
 
 Submissions are the FLOPs solution with a seeded random subset of answers reset to the stub
-(``...``), so their grades differ. Prints seconds per submission for each mode and the speed-up;
+(``...``), so their grades differ. Each is graded as the course grades it: run with its own
+question inputs and again with the hidden ones (``--public-only`` runs the first alone, to
+show what the second run costs). Prints seconds per submission for each mode and the speed-up;
 it asserts nothing about time (machines differ), only that both modes give the same grades.
 """
 
@@ -59,8 +61,11 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--n", type=int, default=100)
     ap.add_argument("--jobs", type=int, default=os.cpu_count())
+    ap.add_argument("--public-only", action="store_true",
+                    help="grade on the notebook's own inputs alone (one run per submission)")
     args = ap.parse_args()
-    suite = load_grading(SOLUTION).public
+    grading = load_grading(SOLUTION)
+    suite = grading.public if args.public_only else grading
     print("isolation:", "; ".join(isolation().notes))
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
