@@ -28,9 +28,8 @@ from .chinchilla import BESIROGLU_2024, MIN_RAW_COUNT, Fit, get_fit
 from .flops import gpu_hours, tokens_for_flops, training_flops, wall_clock_days
 from .hardware import DTYPES, get_accelerator, peak_flops
 from .memory import PRECISIONS, MemoryPlan, fewest_devices
-from .overtraining import lifetime_flops, lifetime_optimal, tokens_per_param
+from .overtraining import lifetime_flops, tokens_per_param
 from .prices import DEEPSEEK_V3_PRICE, PRICE_RANGE_PER_HOUR, PriceAssumption
-from .returns import loss_at_compute
 from .throughput import flops_for_device_hours
 from .uncertainty import plan_range
 
@@ -111,12 +110,17 @@ def inference_allocation(flops, inference_tokens, fit: Fit | str = BESIROGLU_202
 
     Notes
     -----
-    For each target loss ℓ, :func:`lessons.overtraining.lifetime_optimal` gives the (N, D) that
-    minimises 6·N·D + 2·N·D_inf at L̂(N, D) = ℓ (Sardana et al. 2024). Lowering ℓ raises that
-    model's training compute 6·N·D monotonically, so exactly one ℓ makes it equal to the
-    budget; that model is returned. Its loss is a little above the compute-optimal loss for C
-    (it trades loss for a smaller, cheaper-to-serve model), and with D_inf = 0 it *is* the
-    compute-optimal model. ℓ is found with Brent's method.
+    The model lies on the curve 6·N·D = C where :func:`lessons.overtraining.lifetime_tangency`
+    is zero: with D = C/(6N) that condition, in u = ln N, is
+
+        ln(αA/(βB)) + ln C − (1+α)u + β ln(C/(6N)) − ln(C/N + 2·D_inf) = 0,
+
+    whose left side h(u) falls with slope between α+β and α+β+1. It is < 0 at the compute-optimal
+    size N_0 when D_inf > 0, so the zero lies in [u_0 + h(u_0)/(α+β), u_0]; Brent's method finds
+    it to machine precision. This is the Sardana et al. lifetime-optimal model whose
+    training costs exactly C: its loss is a little above the compute-optimal loss for C (it trades
+    loss for a smaller, cheaper-to-serve model), and with D_inf = 0 it *is* the compute-optimal
+    model.
 
     References
     ----------
@@ -136,25 +140,22 @@ def inference_allocation(flops, inference_tokens, fit: Fit | str = BESIROGLU_202
     n0, d0 = chinchilla.compute_optimal(c, f)
     if d_inf == 0:
         return n0, d0
-    ell_c = float(loss_at_compute(c, f))
 
-    def excess(ell: float) -> float:
-        n, d = lifetime_optimal(ell, d_inf, f)
-        return math.log(float(training_flops(n, d)) / c)
+    def tangency(u: float) -> float:
+        n = math.exp(u)
+        return (math.log(f.alpha * f.A / (f.beta * f.B)) + math.log(c) - (1.0 + f.alpha) * u
+                + f.beta * math.log(c / (6.0 * n)) - math.log(c / n + 2.0 * d_inf))
 
-    if excess(ell_c) <= 0:  # demand too small to move the optimum measurably
+    u0 = math.log(n0)
+    h0 = tangency(u0)
+    if h0 > -1e-12:  # demand too small to move N by more than about 1e-12 of itself
         return n0, d0
-    hi = ell_c
-    for _ in range(60):
-        hi = f.E + 2.0 * (hi - f.E)
-        if excess(hi) < 0:
-            break
-    else:  # pragma: no cover - would need an absurd inference demand
-        raise ValueError(f"inference_tokens={d_inf:g} is too large to size a model for "
-                         f"flops={c:g}; pass a smaller demand.")
-    ell = brentq(excess, ell_c, hi, xtol=1e-13, rtol=1e-14)
-    n, _ = lifetime_optimal(ell, d_inf, f)
-    return n, tokens_for_flops(c, n)  # absorb the root-finder's last 1e-13 into D
+    # The slope is at most -(α+β), so the zero is at most |h0|/(α+β) below u0 (1.5× that
+    # keeps rounding from putting it outside).
+    u = brentq(tangency, u0 + 1.5 * h0 / (f.alpha + f.beta), u0, xtol=1e-14,
+               rtol=4 * np.finfo(float).eps)
+    n = math.exp(u)
+    return n, tokens_for_flops(c, n)
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.optimize import minimize_scalar
+from scipy.optimize import brentq
 
 from ._table import html_table, text_table
 from ._validate import broadcast, output, positive, raw_count
@@ -43,6 +43,7 @@ __all__ = [
     "lifetime_flops",
     "lifetime_optimal",
     "lifetime_savings",
+    "lifetime_tangency",
     "optimal_tokens_for_params",
     "ratio_table",
     "tokens_for_loss",
@@ -245,23 +246,76 @@ def tokens_for_loss(n_params, target_loss, fit: Fit | str = BESIROGLU_2024):
     return output(d, n_params, target_loss)
 
 
+def lifetime_tangency(n_params, n_tokens, inference_tokens, fit: Fit | str = BESIROGLU_2024):
+    """How far (N, D) is from the lifetime optimum of its own loss, as a log-ratio [1].
+
+    Zero exactly where (N, D) is the lifetime-optimal model for the loss L̂(N, D) it reaches and
+    the demand D_inf; positive where N is too small for that, negative where it is too large.
+
+    Parameters
+    ----------
+    n_params : float
+        Parameters N [parameters, raw count].
+    n_tokens : float
+        Training tokens D [tokens, raw count].
+    inference_tokens : float
+        Lifetime inference demand D_inf [tokens]; 0 allowed.
+    fit : Fit or str
+        The fitted Chinchilla constants.
+
+    Returns
+    -------
+    float
+        ln r − ln(1 + D_inf/(3D)), with r = αA N^−α / (βB D^−β) [dimensionless].
+
+    Notes
+    -----
+    Minimising 6ND + 2N·D_inf on the curve L̂(N, D) = ℓ (a Lagrangian, as for Eq. 4 of Hoffmann
+    et al.) gives (6D + 2D_inf)·βB/D^β = 6D·αA/N^α, i.e. r = 1 + D_inf/(3D). With D_inf = 0 it
+    is the compute-optimal balance αA/N^α = βB/D^β. Along a curve of constant loss, and along
+    one of constant compute 6ND = C, the expression falls strictly as N grows, so its one zero
+    is found by bracketing (:func:`lifetime_optimal`, :func:`lessons.budget.inference_allocation`).
+
+    References
+    ----------
+    Sardana et al. (2024) §2; Hoffmann et al. (2022) Eq. 4.
+
+    Examples
+    --------
+    >>> from lessons.chinchilla import compute_optimal
+    >>> n, d = compute_optimal(1e23)
+    >>> abs(lifetime_tangency(n, d, 0.0)) < 1e-12
+    True
+    >>> bool(lifetime_tangency(n, d, 1e13) < 0)    # with inference demand, n is too large
+    True
+    """
+    f = get_fit(fit)
+    n = float(_n(n_params))
+    d = float(_d(n_tokens))
+    d_inf = float(positive("inference_tokens", inference_tokens, unit="tokens", allow_zero=True))
+    log_r = (math.log(f.alpha * f.A) - f.alpha * math.log(n)
+             - math.log(f.beta * f.B) + f.beta * math.log(d))
+    return log_r - math.log1p(d_inf / (3.0 * d))
+
+
 def _lifetime_optimum(ell: float, d_inf: float, f: Fit) -> tuple[float, float]:
-    """Scalar core of :func:`lifetime_optimal`: minimise lifetime FLOPs over u = ln N."""
-    n_floor = (f.A / (ell - f.E)) ** (1.0 / f.alpha)   # infinite data: no smaller N reaches ell
+    """Scalar core of :func:`lifetime_optimal`: the zero of the tangency condition in u = ln N."""
     n_frontier, _ = allocation_for_loss(ell, f)          # the optimum when d_inf = 0
-    lo = math.log(n_floor) + 1e-9
-    hi = math.log(n_frontier) + math.log(4.0)
+    if d_inf == 0:
+        return n_frontier, float(tokens_for_loss(n_frontier, ell, f))
+    n_floor = (f.A / (ell - f.E)) ** (1.0 / f.alpha)   # infinite data: no smaller N reaches ell
 
-    def total(u: float) -> float:
-        n = math.exp(u)
-        return float(lifetime_flops(n, tokens_for_loss(n, ell, f), d_inf))
+    def excess(u: float) -> float:
+        # lifetime_tangency along L̂ = ℓ, written in logs: D overflows near the floor.
+        reducible = ell - f.E - f.A * math.exp(-f.alpha * u)    # = B/D^β
+        log_d = (math.log(f.B) - math.log(reducible)) / f.beta
+        log_r = math.log(f.alpha * f.A) - f.alpha * u - math.log(f.beta * reducible)
+        return log_r - math.log1p(d_inf / 3.0 * math.exp(-log_d))
 
-    # Lifetime FLOPs are convex in ln N (sum of exp-convex terms), so the minimum is unique.
-    res = minimize_scalar(total, bounds=(lo, hi), method="bounded",
-                          options={"xatol": 1e-10, "maxiter": 500})
-    if not res.success:
-        raise RuntimeError(f"lifetime optimum did not converge: {res.message}")
-    n = math.exp(res.x)
+    # At the frontier r = 1, so excess < 0; just above the floor D → ∞ and r → ∞, so excess > 0.
+    u = brentq(excess, math.log(n_floor) + 1e-9, math.log(n_frontier), xtol=1e-14,
+               rtol=4 * np.finfo(float).eps)
+    n = math.exp(u)
     return n, float(tokens_for_loss(n, ell, f))
 
 
@@ -285,10 +339,12 @@ def lifetime_optimal(target_loss, inference_tokens=0.0, fit: Fit | str = BESIROG
     Notes
     -----
     (N*, D_tr*) = argmin 6·N·D_tr + 2·N·D_inf  subject to  L̂(N, D_tr) = ℓ
-    (Sardana et al. 2024). D_tr is eliminated with :func:`tokens_for_loss`, and the
-    remaining one-dimensional problem in ln N is solved by bounded Brent minimisation
-    (``scipy.optimize.minimize_scalar``) between the infinite-data size and 4× the
-    compute-optimal size; there is no closed form (the paper uses Newton's method).
+    (Sardana et al. 2024). There is no closed form (the paper uses Newton's method). The
+    optimum is where :func:`lifetime_tangency` is zero; with D_tr = :func:`tokens_for_loss` (N)
+    that is one equation in ln N, falling strictly from the infinite-data size N_floor (where
+    D_tr → ∞) to the compute-optimal size (where it is ≤ 0), solved there by Brent's method to
+    machine precision (a minimiser of the FLOPs themselves stops at about 1e-8 relative, the
+    square root of the float spacing, too coarse for the site's 1e-9 comparison).
 
     References
     ----------

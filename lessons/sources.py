@@ -217,3 +217,10 @@ REFERENCES.update(_refs(
               "Parameter totals from checkpoints' safetensors metadata (model pages and "
               "api/models/<id>?expand=safetensors)", "huggingface.co, read in quoted copies"),
 ))
+
+# Added with the planner page (a default price per accelerator).
+REFERENCES.update(_refs(
+    Reference("aws_capacity_blocks", "Amazon Web Services", 2024,
+              "Amazon EC2 Capacity Blocks for ML: pricing",
+              "aws.amazon.com/ec2/capacityblocks/pricing, read in 2024 copies of the page"),
+))
