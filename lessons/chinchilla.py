@@ -59,6 +59,9 @@ __all__ = [
     "TokenLaw",
     "LLAMA3_TOKEN_LAW",
     "LLAMA3_TOKEN_LAW_ROUNDED",
+    "FittedRange",
+    "FITTED_RANGE",
+    "extrapolation",
 ]
 
 #: Below this many parameters or tokens an input is taken for "billions" and refused.
@@ -264,6 +267,93 @@ class TokenLaw:
 LLAMA3_TOKEN_LAW = TokenLaw(0.299, 0.537, Cite("llama3", "§3.2.1, figure legend (α = 0.537, A = 0.299)"))
 #: The rounded pair printed in the text, (α, A) = (0.53, 0.29): too coarse to give 16.55T tokens.
 LLAMA3_TOKEN_LAW_ROUNDED = TokenLaw(0.29, 0.53, Cite("llama3", "§3.2.1 text (α, A) = (0.53, 0.29)"))
+
+
+@dataclass(frozen=True)
+class FittedRange:
+    """The span of the training runs a law was fitted on: beyond it, the law is extrapolated.
+
+    Attributes
+    ----------
+    cite : Cite
+        Where the runs come from.
+    n_params : tuple of float or None
+        Smallest and largest model [parameters]; None where the source gives no span.
+    n_tokens : tuple of float or None
+        Fewest and most training tokens [tokens]; None where the source gives no span.
+    flops : tuple of float or None
+        Least and most training compute, 6ND [FLOP]; None where the source gives no span.
+    """
+
+    cite: Cite
+    n_params: tuple[float, float] | None = None
+    n_tokens: tuple[float, float] | None = None
+    flops: tuple[float, float] | None = None
+
+
+#: The 240 Chinchilla runs all three fits rest on (Besiroglu et al.'s digitisation of Hoffmann
+#: et al.'s Fig. 4, 5 outliers dropped), to two digits; tests recompute them from the data file.
+FITTED_RANGE = FittedRange(
+    n_params=(5.7e7, 1.6e10), n_tokens=(8.2e8, 3.2e11), flops=(1.4e18, 1.3e22),
+    cite=Cite("besiroglu2024", "data/svg_extracted_data.csv, the 240 runs fitted: smallest and "
+              "largest N, D = C/(6N) and C, to two significant digits", "DERIVED"),
+)
+
+#: Symbols and units of the quantities :func:`extrapolation` checks.
+_RANGE_NAMES = {"n_params": ("N", "parameters"), "n_tokens": ("D", "tokens"),
+                "flops": ("C", "FLOP")}
+
+
+def extrapolation(n_params=None, n_tokens=None, flops=None, span: FittedRange = FITTED_RANGE) -> str:
+    """Say how far a model, a token count or a budget lies outside the fitted runs; "" if inside.
+
+    Parameters
+    ----------
+    n_params : float, optional
+        Model size N [parameters].
+    n_tokens : float, optional
+        Training tokens D [tokens].
+    flops : float, optional
+        Training compute C [FLOP].
+    span : FittedRange
+        The runs the law was fitted on (default :data:`FITTED_RANGE`).
+
+    Returns
+    -------
+    str
+        One sentence naming each quantity outside its range and by what factor, or "".
+
+    Notes
+    -----
+    A law fitted on runs of 5.7e7–1.6e10 parameters says nothing measured about a 1e12-parameter
+    model: its prediction there is an extrapolation, however precise the arithmetic. Checked
+    against the fitted runs' own span (:data:`FITTED_RANGE`), both ends.
+
+    References
+    ----------
+    Besiroglu et al. (2024), data/svg_extracted_data.csv; Hoffmann et al. (2022) §3.
+
+    Examples
+    --------
+    >>> extrapolation(n_params=1e9, flops=1e21)
+    ''
+    >>> extrapolation(n_params=9.6e10, flops=1e24)
+    'Extrapolated beyond the fitted runs: N = 9.6e+10 parameters is 6× the largest (1.6e+10); C = 1e+24 FLOP is 77× the largest (1.3e+22).'
+    """
+    parts = []
+    for name, value in (("n_params", n_params), ("n_tokens", n_tokens), ("flops", flops)):
+        if value is None:
+            continue
+        if getattr(span, name) is None:
+            continue
+        x = float(positive(name, value))
+        low, high = getattr(span, name)
+        symbol, unit = _RANGE_NAMES[name]
+        if x > high:
+            parts.append(f"{symbol} = {x:.2g} {unit} is {x / high:.2g}× the largest ({high:.2g})")
+        elif x < low:
+            parts.append(f"{symbol} = {x:.2g} {unit} is 1/{low / x:.2g} of the smallest ({low:.2g})")
+    return f"Extrapolated beyond the fitted runs: {'; '.join(parts)}." if parts else ""
 
 
 def get_fit(fit: Fit | str) -> Fit:

@@ -25,10 +25,12 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from ._validate import broadcast, output, positive, raw_count
+from .chinchilla import FittedRange
 from .flops import PF_DAY
 from .sources import Cite
 
 __all__ = [
+    "FITTED_RANGE",
     "KAPLAN_2020",
     "KAPLAN_2020_TABLE3",
     "MIN_FLOPS",
@@ -176,6 +178,15 @@ KAPLAN_2020_TABLE3 = replace(
     cites={**KAPLAN_2020.cites,
            "alpha_n": _k("kaplan2020", "Table 3 (refit of L(N, S))"),
            "n_c": _k("kaplan2020", "Table 3 (refit of L(N, S))")},
+)
+
+
+#: Kaplan et al. fitted models of 768 to 1.5e9 non-embedding parameters; their N_opt beyond
+#: that is an extrapolation (check with :func:`lessons.chinchilla.extrapolation`).
+FITTED_RANGE = FittedRange(
+    n_params=(768.0, 1.5e9),
+    cite=Cite("kaplan2020", "§1 and Fig. 1: models from 768 to 1.5 billion non-embedding "
+              "parameters", "SECONDARY"),
 )
 
 

@@ -386,3 +386,29 @@ class TestIsoflopMinima:
         n = np.logspace(8, 9, 5)
         with pytest.raises(ValueError, match=r"budget 1e\+22 FLOP"):
             chinchilla.isoflop_minima(c, n, chinchilla.isoflop_curve(c, n), [1e20, 1e22])
+
+
+class TestFittedRange:
+    def test_recomputed_from_the_data(self):
+        """FITTED_RANGE is the span of the 240 fitted points, to two digits."""
+        from lessons import data
+
+        p = data.load_chinchilla_points()
+        for name, values in (("n_params", p.n_params), ("n_tokens", p.n_tokens),
+                             ("flops", 6 * p.n_params * p.n_tokens)):
+            low, high = getattr(chinchilla.FITTED_RANGE, name)
+            assert (low, high) == (float(f"{values.min():.2g}"), float(f"{values.max():.2g}")), name
+
+    def test_inside_is_silent_and_outside_says_how_far(self):
+        assert chinchilla.extrapolation(n_params=1e9, n_tokens=1e10, flops=1e20) == ""
+        above = chinchilla.extrapolation(n_params=3.2e10)
+        assert "2× the largest (1.6e+10)" in above and above.startswith("Extrapolated")
+        below = chinchilla.extrapolation(flops=1.4e16)
+        assert "1/1e+02 of the smallest (1.4e+18)" in below
+
+    def test_kaplan_range_checks_model_size_only(self):
+        from lessons import kaplan
+
+        assert chinchilla.extrapolation(flops=1e30, span=kaplan.FITTED_RANGE) == ""
+        assert "N = 4.7e+09" in chinchilla.extrapolation(n_params=4.68e9,
+                                                          span=kaplan.FITTED_RANGE)

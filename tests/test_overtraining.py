@@ -137,6 +137,25 @@ class TestLifetimeOptimal:
         n2, d2 = lifetime_optimal(ell, 10 ** (log_inf + 1), fit)
         assert n2 < n1 < n0 and d2 > d1 > d0
 
+    def test_zero_inference_returns_the_frontier_exactly(self):
+        from lessons.returns import allocation_for_loss
+
+        n, _ = lifetime_optimal(2.0, 0.0)
+        assert n == allocation_for_loss(2.0)[0]
+
+    @settings(max_examples=20, deadline=None)
+    @given(st.floats(min_value=0.05, max_value=1.0), st.floats(min_value=8.0, max_value=16.0),
+           st.sampled_from(FIT_NAMES))
+    def test_the_tangency_condition_holds_to_machine_precision(self, gap, log_inf, fit):
+        """The optimum is the zero of lifetime_tangency; a minimiser of the FLOPs would leave
+        it about 1e-8 away (the square root of the float spacing)."""
+        from lessons.overtraining import lifetime_tangency
+
+        ell = chinchilla.get_fit(fit).E + gap
+        n, d = lifetime_optimal(ell, 10**log_inf, fit)
+        assert abs(lifetime_tangency(n, d, 10**log_inf, fit)) < 1e-11
+        assert chinchilla.loss(n, d, fit) == pytest.approx(ell, rel=1e-12)
+
     def test_is_a_minimum_on_the_iso_loss_curve(self):
         ell, d_inf = 2.0, 5e12
         n, d = lifetime_optimal(ell, d_inf)
