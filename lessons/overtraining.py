@@ -44,6 +44,7 @@ __all__ = [
     "lifetime_optimal",
     "lifetime_savings",
     "lifetime_tangency",
+    "min_params_for_loss",
     "optimal_tokens_for_params",
     "ratio_table",
     "tokens_for_loss",
@@ -298,12 +299,49 @@ def lifetime_tangency(n_params, n_tokens, inference_tokens, fit: Fit | str = BES
     return log_r - math.log1p(d_inf / (3.0 * d))
 
 
+def min_params_for_loss(target_loss, fit: Fit | str = BESIROGLU_2024):
+    """The smallest model that can reach a loss at all, trained on infinite data [parameters].
+
+    Parameters
+    ----------
+    target_loss : float
+        The loss to reach [nats/token]; must exceed the fit's E.
+    fit : Fit or str
+        The fitted Chinchilla constants.
+
+    Returns
+    -------
+    float
+        N_floor = (A / (ℓ − E))^(1/α) [parameters]; any N at or below it needs D → ∞.
+
+    Notes
+    -----
+    L̂(N, D) → E + A/N^α as D → ∞, so L̂ = ℓ needs A/N^α < ℓ − E (Hoffmann et al. 2022, Eq. 2).
+
+    References
+    ----------
+    Hoffmann et al. (2022) Eq. 2; Sardana et al. (2024) §2.
+
+    Examples
+    --------
+    >>> f"{min_params_for_loss(2.0, 'besiroglu2024'):.3g}"
+    '6.86e+09'
+    """
+    f = get_fit(fit)
+    ell = float(positive("target_loss", target_loss, unit="nats/token"))
+    if ell <= f.E:
+        raise ValueError(f"target_loss={ell!r} [nats/token] is at or below the irreducible loss "
+                         f"E={f.E:g} of fit {f.name!r}; no model reaches it. Pass a loss above "
+                         f"{f.E:g}.")
+    return (f.A / (ell - f.E)) ** (1.0 / f.alpha)
+
+
 def _lifetime_optimum(ell: float, d_inf: float, f: Fit) -> tuple[float, float]:
     """Scalar core of :func:`lifetime_optimal`: the zero of the tangency condition in u = ln N."""
     n_frontier, _ = allocation_for_loss(ell, f)          # the optimum when d_inf = 0
     if d_inf == 0:
         return n_frontier, float(tokens_for_loss(n_frontier, ell, f))
-    n_floor = (f.A / (ell - f.E)) ** (1.0 / f.alpha)   # infinite data: no smaller N reaches ell
+    n_floor = min_params_for_loss(ell, f)   # infinite data: no smaller N reaches ell
 
     def excess(u: float) -> float:
         # lifetime_tangency along L̂ = ℓ, written in logs: D overflows near the floor.

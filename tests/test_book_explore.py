@@ -163,7 +163,7 @@ class TestFormat:
         assert format_number(x) == text
 
     def test_jupyter_labels_are_plain_text(self):
-        from lessons.explore import _plain
+        from lessons.explore.core import _plain
         assert _plain(format_number(7.23e23)) == "7.23e23"
         assert _plain(format_number(1e9)) == "1e9"
 
@@ -192,27 +192,128 @@ class TestChapterExplorers:
         from lessons import flops, hardware, mfu
         from lessons.explore import compute_explorer
 
-        frame = compute_explorer().frame(n_params=1e10, n_tokens=1e13, mfu=0.4)
+        html = compute_explorer().html()
         c = flops.training_flops(1e10, 1e13)
         dense = flops.gpu_hours(c, gpu="H100-SXM", mfu=0.4)
         sparse = mfu.training_time(
             c, 1, hardware.get_accelerator("H100-SXM").sparse_2to4_peak_flops["bf16"], 0.4,
             unit="hours")
-        assert format_number(dense) in frame
-        assert format_number(sparse) not in frame
-        assert format_number(c) in frame
+        assert f'data-value="{dense!r}"' in html and format_number(dense) in html
+        assert format_number(sparse) not in html
+        assert format_number(c) in html
 
-    @pytest.mark.slow
-    def test_every_control_of_the_flops_explorers_matters(self):
-        """Renders every frame (nine figures): a few seconds."""
-        from lessons.explore import compute_explorer, days_explorer
+    def test_the_frame_explorers_left_need_a_fit_or_a_simulation(self):
+        """Closed forms compute in the page; only μP's sweeps and the bootstrap stay frames."""
+        from lessons import explore
 
-        for ex in (compute_explorer(), days_explorer()):
-            _, index = ex.frames()
-            shape = ex.shape
-            for k, n in enumerate(shape):
-                # move control k from its first to its last value, others at index 0
-                first = [0] * len(shape)
-                last = list(first)
-                last[k] = n - 1
-                assert index[ex._flat(first)] != index[ex._flat(last)], (ex.title, k)
+        frames = {name for name in explore.__all__ if name.endswith("_explorer")
+                  and name not in {v.__name__ for v in explore.COMPUTED_VIEWS.values()}}
+        assert frames == {"mup_explorer", "plan_range_explorer"}
+
+
+class TestComputedView:
+    """The form the site computes in the page (lessons.explore.computed)."""
+
+    @staticmethod
+    def _view():
+        from lessons.explore import ComputedView, Field, Output
+
+        def twice(n, unit, double):
+            if n < 0:
+                raise ValueError(f"n must be >= 0; got {n!r}.")
+            return {"values": {"value": (2 if double else 1) * n, "unit": unit},
+                    "chart": None, "warning": "big" if n > 100 else ""}
+
+        return ComputedView("demo.twice", twice, [
+            Field("n", "n [-]", 2.0, slider=(1, 1000)),
+            Field("unit", "Unit", "A100", ("A100", "B200"), style="radio"),
+            Field("double", "Double it", True, (False, True), ("no", "yes")),
+        ], [Output("value", "Value in {unit} [-]"), Output("unit", "Unit", "text")])
+
+    def test_form_names_values_and_results(self):
+        html = self._view().html()
+        assert 'name="n"' in html and 'value="2"' in html
+        assert 'type="radio" name="unit" value="A100" checked' in html
+        assert '<option value="True" selected>yes</option>' in html, "option value = Python str"
+        assert 'data-field="value" data-format="number" data-value="4.0">4</td>' in html
+        assert "Value in A100 [-]" in html and 'data-label="Value in {unit} [-]"' in html
+        spec = json.loads(re.search(r'class="lx-spec">(.*?)</script>', html).group(1))
+        assert spec["view"] == "demo.twice"
+        assert spec["fields"][2] == {"name": "double", "kind": "choice",
+                                     "options": ["False", "True"], "types": ["bool", "bool"]}
+
+    def test_warning_shown_only_when_there_is_one(self):
+        view = self._view()
+        assert 'class="lx-warning" role="status" hidden' in view.html()
+        view.fields[0] = type(view.fields[0])("n", "n [-]", 200.0)
+        assert 'role="status">big</div>' in view.html()
+
+    def test_the_widget_recomputes_and_shows_pythons_refusal(self):
+        box = self._view().widget()
+        out = box.children[-1]
+        number = box.children[0].children[0]
+        assert ">4</td>" in out.value
+        number.value = 21.0
+        assert ">42</td>" in out.value
+        number.value = -1.0
+        assert "n must be &gt;= 0; got -1.0." in out.value
+
+    def test_a_link_resets_the_field_it_follows(self):
+        """The planner's price follows the accelerator in Jupyter as on the site."""
+        from lessons.explore import ComputedView, Field, Output
+
+        view = ComputedView("demo.price", lambda gpu, price: {
+            "values": {"price": price}, "chart": None, "warning": ""}, [
+            Field("gpu", "Accelerator", "A", ("A", "B")), Field("price", "Price [USD]", 1.0)],
+            [Output("price", "Price [USD]")],
+            links={"price": {"from": "gpu", "values": {"A": 1.0, "B": 7.5}}})
+        box = view.widget()
+        box.children[0].value = "B"
+        assert box.children[1].value == 7.5 and ">7.5</td>" in box.children[-1].value
+
+    def test_a_link_must_name_fields_it_has(self):
+        from lessons.explore import ComputedView, Field
+
+        with pytest.raises(ValueError, match="link"):
+            ComputedView("demo.bad", lambda a: {}, [Field("a", "a", 1.0)], [],
+                         links={"price": {"from": "gpu", "values": {}}})
+
+    @pytest.mark.parametrize("name", [
+        "budgets.planner_view", "chinchilla.isoflop_view", "chinchilla.missizing_view",
+        "flops.compute_view", "flops.days_view", "kaplan.kaplan_view", "mfu.mfu_view",
+        "overtraining.lifetime_view", "returns.returns_view"])
+    def test_every_field_of_every_view_changes_what_it_shows(self, name, planner_boot):
+        """A field the view ignores would be a control that does nothing."""
+        from lessons import explore
+
+        factory = explore.COMPUTED_VIEWS[name]
+        view = factory(planner_boot) if name.startswith("budgets") else factory()
+        base = view.result()
+        unchanged = []
+        for f in view.fields:
+            others = ([o for o in f.options if o != f.default] if f.is_choice else
+                      [f.default * 3 if f.name != "mfu" else 0.6])
+            settings = {}
+            if f.when:  # a field shown only with another setting is tested with that setting
+                settings[f.when[0]] = f.when[1][0]
+            base_then = view.result(**settings) if settings else base
+            for other in others:  # the first other value that the view accepts
+                try:
+                    changed = view.result(**settings, **{f.name: other})
+                except ValueError:  # e.g. an accelerator with no BF16 peak
+                    continue
+                if changed == base_then:
+                    unchanged.append(f.name)
+                break
+            else:
+                unchanged.append(f"{f.name} (no other value accepted)")
+        assert not unchanged, f"{name}: fields with no effect: {unchanged}"
+
+
+@pytest.fixture(scope="module")
+def planner_boot():
+    from lessons import data, fitting
+
+    p = data.load_chinchilla_points()
+    return fitting.bootstrap(p.n_params, p.n_tokens, p.loss, n_resamples=40,
+                             start="besiroglu2024")

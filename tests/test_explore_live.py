@@ -18,9 +18,10 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from lessons import explore, plots
+from lessons import plots
 from lessons._livefigure import LiveFigure
 from lessons.explore import Control, Explorer
+from lessons.explore.core import _flatten
 
 
 def _drawing(png: bytes) -> np.ndarray:
@@ -39,7 +40,7 @@ def _tight_png(fig) -> bytes:
 
 
 def _figure_of(result):
-    return next(part for part in explore._flatten(result) if hasattr(part, "savefig"))
+    return next(part for part in _flatten(result) if hasattr(part, "savefig"))
 
 
 def _histogram_explorer():
@@ -52,10 +53,30 @@ def _histogram_explorer():
                     {"k": Control("k [-]", [1, 2, 3])})
 
 
+def _lines_explorer():
+    """Log-log lines whose ranges change with the setting, with a marked point and a table:
+    what the chapters' remaining frame explorers draw (the μP sweeps), without the training."""
+    x = np.logspace(0, 6, 30)
+
+    def view(k, mfu):
+        fig = plots.line(x, {f"k = {k}": x**-0.5 * k, "floor": np.full_like(x, 0.5 * k)},
+                         xlabel="x [-]", ylabel="y [-]", logx=True, logy=True,
+                         styles={"floor": "--"}, title=f"k = {k}, mfu = {mfu}")
+        plots.mark(fig, 100.0, 0.1 * k, f"{k}")
+        return fig, {"k": k, "mfu": mfu}
+
+    return Explorer(view, {"k": Control("k [-]", [1.0, 1.5, 2.0, 2.5]),
+                           "mfu": Control("MFU [fraction]", [0.3, 0.4, 0.5])})
+
+
+def _table_explorer():
+    return Explorer(lambda n, mfu: {"6N [FLOP/token]": 6 * n, "MFU [fraction]": mfu},
+                    {"n": Control("N [parameters]", [1e9, 1e10]),
+                     "mfu": Control("MFU [fraction]", [0.3, 0.4])})
+
+
 EXPLORERS = {
-    "days": explore.days_explorer,
-    "isoflop": explore.isoflop_explorer,
-    "returns": explore.returns_explorer,
+    "lines": _lines_explorer,
     "histogram": _histogram_explorer,
 }
 
@@ -109,7 +130,7 @@ def test_a_title_keeps_its_own_font():
 
 class TestLiveFrame:
     def test_tables_are_the_sites(self):
-        ex = explore.compute_explorer()
+        ex = _table_explorer()
         assert ex.live_frame(mfu=0.3) == ex.frame(mfu=0.3)
 
     def test_a_setting_seen_before_is_not_recomputed(self):
@@ -127,10 +148,10 @@ class TestLiveFrame:
 
     def test_unknown_control(self):
         with pytest.raises(ValueError, match="unknown control"):
-            explore.compute_explorer().live_frame(z=1)
+            _table_explorer().live_frame(z=1)
 
     def test_the_widget_uses_the_fast_path_unless_told_not_to(self):
-        ex = explore.days_explorer()
+        ex = _lines_explorer()
         fast = ex.widget()
         slow = ex.widget(fast=False)
         assert fast.children[-1].value == ex.live_frame()
