@@ -95,7 +95,18 @@
       return;
     }
     var el = root.querySelector('select[name="' + f.name + '"]');
-    if (el) { el.value = text; return; }
+    if (el) {
+      if (f.options.indexOf(text) < 0) {
+        // A value from a link that is no option: show it, so that the page says what Python
+        // says about it (an unknown accelerator, say) instead of quietly choosing another.
+        var unknown = document.createElement("option");
+        unknown.value = text;
+        unknown.textContent = text + " (unknown)";
+        el.appendChild(unknown);
+      }
+      el.value = text;
+      return;
+    }
     root.querySelectorAll('input[name="' + f.name + '"]').forEach(function (r) {
       r.checked = r.value === text;
     });
@@ -161,7 +172,8 @@
       var note = root.querySelector('[data-note-for="' + name + '"]');
       if (note && link.notes && link.notes[source]) {
         // The note says where the default comes from; once typed over, it is the reader's.
-        var typed = link.values && parseNumber(fieldText(root, target)) !== link.values[source];
+        var typed = link.values && link.values[source] !== undefined &&
+          parseNumber(fieldText(root, target)) !== parseNumber(plainNumber(link.values[source]));
         note.textContent = typed ? "Your price." : link.notes[source];
       }
     });
