@@ -1,6 +1,7 @@
-"""Benchmark: time from moving an explorer's slider to its updated output, new path vs old.
+"""Benchmark: time from moving an explorer's control in Jupyter to its updated output.
 
-Every explorer factory of ``lessons.explore`` is timed on one sequence of slider moves (the
+Every explorer of stored frames in ``lessons.explore`` (those needing a fit or a simulation) is
+timed on one sequence of slider moves (the
 controls in turn, each stepped one position, turning back at its ends), side by side on two
 widgets of the same explorer, moves interleaved so that a busy machine slows both alike:
 
@@ -19,6 +20,11 @@ Two measurements of the same moves:
 
 Prints, per explorer and path, median and 95th percentile [ms], the ratio site/fast, the 95th
 percentile of the fast path over settings shown for the first time, and the goal.
+
+3. **Computed views in Python**: every view of ``lessons.explore.COMPUTED_VIEWS`` (which compute
+   in the page on the site, ``bench/inpage.py``) as its Jupyter widget: each typed field is set
+   to 1.5× then back, and the time runs until the widget's output is rewritten (results and the
+   chart through one persistent figure).
 
     python bench/widgets.py [--moves N] [--pause S] [--python-only]
 
@@ -56,7 +62,10 @@ GOAL_P95_MS = 100.0
 #: The explorers timed: every factory of lessons.explore, and a floor that does no work, so the
 #: time JupyterLab, the kernel and the browser take by themselves shows beside the others.
 FLOOR = "floor (no work)"
-FACTORIES = [name for name in explore.__all__ if name.endswith("_explorer")]
+#: Explorers of stored frames; the computed views are timed on their own (time_computed).
+_COMPUTED = {factory.__name__ for factory in explore.COMPUTED_VIEWS.values()}
+FACTORIES = [name for name in explore.__all__
+             if name.endswith("_explorer") and name not in _COMPUTED]
 EXPLORERS = [*FACTORIES, FLOOR]
 PATHS = ("site", "fast")
 #: Longest wait for one update in the browser before the move counts as lost [ms].
@@ -126,6 +135,34 @@ def time_python(name: str, n_moves: int) -> dict[str, Times]:
             sliders[path][k].value = controls[k].values[position[k]]
             times[path].add((time.perf_counter() - t0) * 1e3, first)
     return times
+
+
+def time_computed(rounds: int) -> dict[str, list[float]]:
+    """Jupyter widget of every computed view: each typed field ×1.5 then back [ms per change]."""
+    from lessons import data, fitting
+
+    points = data.load_chinchilla_points()
+    boot = fitting.bootstrap(points.n_params, points.n_tokens, points.loss, n_resamples=1000,
+                             start="besiroglu2024")
+    results = {}
+    for name, factory in explore.COMPUTED_VIEWS.items():
+        view = factory(boot) if name.startswith("budgets.") else factory()
+        box = view.widget()
+        texts = [w for w in _walk(box) if type(w).__name__ == "FloatText"]
+        ms = []
+        for r in range(rounds):
+            for w in texts:
+                t0 = time.perf_counter()
+                w.value = w.value * (1.5 if r % 2 == 0 else 1 / 1.5)
+                ms.append((time.perf_counter() - t0) * 1e3)
+        results[name] = ms
+    return results
+
+
+def _walk(widget):
+    yield widget
+    for child in getattr(widget, "children", ()):
+        yield from _walk(child)
 
 
 # --- JupyterLab --------------------------------------------------------------------------------
@@ -262,6 +299,13 @@ def main(argv=None) -> int:
           "interleaved")
     report("Python: slider value set -> output updated",
            {name: time_python(name, args.moves) for name in EXPLORERS}, goal=False)
+    computed = time_computed(rounds=max(2, args.moves // 5))
+    print(f"\nComputed views in Python: typed field set -> output rewritten [ms] "
+          f"(goal p95 ≤ {GOAL_P95_MS:g})")
+    for name, ms in computed.items():
+        p95 = float(np.percentile(ms, 95))
+        print(f"{name:30s} {len(ms):5d} changes   median {statistics.median(ms):7.1f}   "
+              f"p95 {p95:7.1f}   {'met' if p95 <= GOAL_P95_MS else 'MISSED'}")
     if not args.python_only:
         print("\nJupyterLab: starting the server and Chromium ...", flush=True)
         report("JupyterLab: key press on a slider -> output DOM changed, pictures decoded",

@@ -25,7 +25,8 @@ from jupyterlab_session import (
 
 ROOT = Path(__file__).resolve().parents[1]
 SHOTS = ROOT / "_build" / "screenshots"
-CHAPTER = "book/flops.md"  # light to run, with a table explorer and a figure explorer
+CHAPTER = "book/flops.md"  # light to run, with two computed explorers (fields and a chart)
+PLANNER = "book/planner.md"
 EXERCISE = "exercises/flops.ipynb"
 SOLUTION = "solutions/flops"
 #: Question 1 of the flops exercise, answered in billions instead of a raw count [FLOP].
@@ -53,7 +54,7 @@ def test_the_readme_sets_the_default_viewer_the_tests_use():
 @pytest.fixture(scope="module")
 def server():
     files = {name: ROOT / name for name in
-             ("jupytext.toml", CHAPTER, EXERCISE, f"{SOLUTION}.md", f"{SOLUTION}.ipynb")}
+             ("jupytext.toml", CHAPTER, PLANNER, EXERCISE, f"{SOLUTION}.md", f"{SOLUTION}.ipynb")}
     with lab_server(files) as running:
         yield running
 
@@ -150,6 +151,34 @@ def test_moving_an_explorer_slider_updates_its_output(lab, explorer):
     handle.focus()
     handle.press("ArrowLeft")
     expect(view).not_to_have_js_property("innerHTML", before, timeout=60_000)
+
+
+@needs_lab
+def test_the_planner_is_a_widget_with_typed_fields(lab):
+    """The planner page opens as a notebook whose planner cell is a live widget: a budget typed
+    into its field gives budget.plan's model size, and a refused MFU Python's message."""
+    from playwright.sync_api import expect
+
+    from lessons import budget
+    from lessons.explore import format_number
+
+    lab.open(PLANNER)
+    lab.run_all()
+    widget = lab.cell(lab.find_cell("s.trim().endsWith('planner()')")).locator(".lx-widget")
+    view = widget.locator(".lx-view")
+    view.wait_for(timeout=60_000)
+    assert format_number(budget.plan(1e6).n_params) in view.inner_html()
+    budget_field = widget.locator(".widget-text", has_text="Budget [USD]").locator("input")
+    budget_field.fill("30000000")
+    budget_field.press("Enter")
+    expect(view).to_contain_text("$30,000,000", timeout=60_000)
+    assert format_number(budget.plan(3e7).n_params) in view.inner_html()
+    mfu_field = widget.locator(".widget-text", has_text="MFU [fraction]").locator("input")
+    mfu_field.fill("40")
+    mfu_field.press("Enter")
+    with pytest.raises(ValueError) as python:
+        budget.plan(3e7, mfu=40.0)
+    expect(view).to_contain_text(str(python.value), timeout=60_000)
 
 
 @needs_lab

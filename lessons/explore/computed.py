@@ -506,29 +506,34 @@ def chart_figure(chart: Mapping):
 
     ``chart`` has ``title``, ``xlabel``, ``ylabel``, ``logx``, ``logy``, ``series`` (each
     ``label``, ``x``, ``y``, optional ``y2`` for a band and ``style`` "solid", "dashed" or
-    "band") and ``marks`` (each ``label``, ``x``, ``y``).
+    "band") and ``marks`` (each ``label``, ``x``, ``y``). Drawn in the course style
+    (:func:`lessons.plots.new_figure`, :func:`lessons.plots.mark`); the legend sits below the
+    axes, never over the curves.
     """
     import matplotlib.pyplot as plt
 
-    fig, ax = plt.subplots(figsize=(6.4, 3.6))
+    from .. import plots
+
+    fig, ax = plots.new_figure()
     for s in chart.get("series", []):
         if s.get("style") == "band":
-            ax.fill_between(s["x"], s["y"], s["y2"], alpha=0.2, label=s["label"], linewidth=0)
+            # A band's two edges as thin lines: a filled polygon would make the live figure
+            # (lessons._livefigure) redraw from scratch on every change.
+            edge = ax.plot(s["x"], s["y"], ":", lw=1.2, label=s["label"])[0]
+            ax.plot(s["x"], s["y2"], ":", lw=1.2, color=edge.get_color())
         else:
-            ax.plot(s["x"], s["y"], "--" if s.get("style") == "dashed" else "-", label=s["label"])
+            ax.plot(s["x"], s["y"], "--" if s.get("style") == "dashed" else "-",
+                    label=s["label"], lw=2)
     for m in chart.get("marks", []):
-        ax.plot([m["x"]], [m["y"]], "o", color="black", markersize=4)
-        ax.annotate(m["label"], (m["x"], m["y"]), textcoords="offset points", xytext=(5, 5),
-                    fontsize=8)
+        plots.mark(fig, m["x"], m["y"], m["label"])
     ax.set_xscale("log" if chart.get("logx") else "linear")
     ax.set_yscale("log" if chart.get("logy") else "linear")
     ax.set_xlabel(chart.get("xlabel", ""))
     ax.set_ylabel(chart.get("ylabel", ""))
     ax.set_title(chart.get("title", ""), fontsize=10)
-    ax.grid(True, which="major", alpha=0.3)
-    # The legend sits below the axes, never over the curves.
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.22), ncol=2, fontsize=8, frameon=False)
-    fig.tight_layout()
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=2, fontsize=8,
+              frameon=False)
+    plt.close(fig)  # the caller shows it as an image
     return fig
 
 
