@@ -294,11 +294,18 @@ class Plan:
         loss = "-" if self.predicted_loss is None else f"{self.predicted_loss:.3f} nats/token"
         days = "-" if self.days is None else f"{self.days:.1f}"
         if self.days is None:
-            days_how = "choose n_devices (Plan.days_on)"
+            days_how = ("no cluster chosen: a budget fixes device-hours, not devices; "
+                        "Plan.days_on(n_devices)")
         elif self.strategy == "given":
             days_how = f"on {self.n_devices:,} devices"
         else:
             days_how = "set by the target"
+        peak = f"{self.gpu} {self.dtype} dense peak x MFU {self.mfu:g}"
+        if self.strategy == "given":
+            # C comes from the model and tokens; the hours follow from it.
+            flops_how, hours_how = "6ND", f"C / ({peak} x 3600 s/h)"
+        else:
+            flops_how, hours_how = f"device-hours x 3600 s/h x {peak}", "from the target"
         return [
             ("target", target, how),
             ("N [parameters]", f"{self.n_params:.3g}", STRATEGIES.get(self.strategy, "given")),
@@ -306,9 +313,8 @@ class Plan:
             ("predicted loss", loss, self.loss_note),
             ("batch [tokens]", f"{self.batch_tokens:.3g}", self.batch_note),
             ("optimizer steps", f"{self.optimizer_steps:,.0f}", "D / batch"),
-            ("FLOPs", f"{self.flops:.3g}",
-             f"{self.gpu} {self.dtype} dense peak x MFU {self.mfu:g}"),
-            ("device-hours", f"{self.device_hours:.3g}", "ideal, at this MFU"),
+            ("FLOPs", f"{self.flops:.3g}", flops_how),
+            ("device-hours", f"{self.device_hours:.3g}", f"ideal, at this MFU; {hours_how}"),
             ("days", days, days_how),
             self._memory_row(),
             ("cost [USD]", f"${self.cost_usd:,.0f}",
@@ -360,7 +366,9 @@ def _batch(n_params: float, n_tokens: float, batch_tokens: float | None) -> tupl
         return batch_tokens, "given"
     ell = float(kaplan.loss(n_params, n_tokens))
     return (float(kaplan.critical_batch(ell)),
-            f"Kaplan's B_crit at his L(N, D) = {ell:.3f} (WebText2-tokenizer estimate)")
+            f"Kaplan's B_crit at his L(N, D) = {ell:.3f} (WebText2-tokenizer estimate): the batch "
+            "beyond which doubling stops halving the steps, not a recommendation; published runs "
+            "used 1.5M-16M tokens")
 
 
 def _memory(n_params: float, gpu: str, precision, zero_stage) -> MemoryPlan | None:

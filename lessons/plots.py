@@ -19,7 +19,8 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 
-__all__ = ["STYLE", "bars", "line", "mark", "new_figure", "scatter"]
+__all__ = ["STYLE", "bars", "legend_outside", "line", "mark", "new_figure", "scatter",
+           "training_envelope"]
 
 #: The course's matplotlib style: small, legible at phone width, colour-blind-safe cycle.
 STYLE = {
@@ -217,9 +218,124 @@ def scatter(x, y, labels: Sequence[str] | None = None, *, xlabel: str, ylabel: s
     x = np.asarray(x, dtype=float)
     y = np.asarray(y, dtype=float)
     ax.scatter(x, y, s=28, zorder=3, label=label)
-    for xi, yi, text in zip(x, y, labels or [], strict=False):
-        ax.annotate(text, (xi, yi), textcoords="offset points", xytext=(4, 3), fontsize=8)
+    if labels:  # placed on the final axes: scales first, then the texts
+        ax.set_xscale("log" if logx else ax.get_xscale())
+        ax.set_yscale("log" if logy else ax.get_yscale())
+        _place_labels(ax, x, y, labels)
     return _finish(fig, ax, xlabel, ylabel, title, logx, logy)
+
+
+#: Where a point's label may go, in order of preference: (dx, dy) [points] and alignment.
+_LABEL_SPOTS = ((5, 0, "left", "center"), (-5, 0, "right", "center"), (4, 3, "left", "bottom"),
+                (4, -3, "left", "top"), (-4, 3, "right", "bottom"), (-4, -3, "right", "top"),
+                (0, 7, "center", "bottom"), (0, -7, "center", "top"),
+                (8, 12, "left", "bottom"), (-8, -12, "right", "top"))
+
+
+def _place_labels(ax, x, y, labels) -> None:
+    """Annotate each point at the first spot of :data:`_LABEL_SPOTS` where its text overlaps no
+    label placed before, keeps clear of every other point (so it cannot be read as theirs) and
+    stays inside the axes; else at the first spot."""
+    from matplotlib.transforms import Bbox
+
+    ax.autoscale_view()
+    canvas = ax.figure.canvas
+    if not hasattr(canvas, "get_renderer"):  # a closed figure: measure texts with Agg
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+        canvas = FigureCanvasAgg(ax.figure)
+    renderer = canvas.get_renderer()
+    frame = ax.get_window_extent(renderer)
+    taken = [t.get_window_extent(renderer) for t in ax.texts]
+    pixels = ax.transData.transform(np.column_stack([x, y]))
+    clear = 10  # [pixels] around another point that a label must keep free
+    for k, (xi, yi, text) in enumerate(zip(x, y, labels, strict=False)):
+        others = [Bbox.from_extents(px - clear, py - clear, px + clear, py + clear)
+                  for j, (px, py) in enumerate(pixels) if j != k]
+        chosen = None
+        for dx, dy, ha, va in _LABEL_SPOTS:
+            note = ax.annotate(text, (xi, yi), textcoords="offset points", xytext=(dx, dy),
+                               fontsize=8, ha=ha, va=va)
+            box = note.get_window_extent(renderer)
+            inside = (frame.x0 <= box.x0 and box.x1 <= frame.x1 and frame.y0 <= box.y0
+                      and box.y1 <= frame.y1)
+            if inside and not any(box.overlaps(other) for other in taken + others):
+                chosen = note
+                break
+            note.remove()
+        if chosen is None:
+            dx, dy, ha, va = _LABEL_SPOTS[0]
+            chosen = ax.annotate(text, (xi, yi), textcoords="offset points", xytext=(dx, dy),
+                                 fontsize=8, ha=ha, va=va)
+        taken.append(chosen.get_window_extent(renderer))
+
+
+def legend_outside(fig, *, ax_index: int = 0, fontsize="small"):
+    """Move an axes' legend to the right of the plot, where it covers no curve; returns the figure.
+
+    Examples
+    --------
+    >>> fig = line([1, 2], {"a": [1, 2]}, xlabel="x [-]", ylabel="y [-]")
+    >>> legend_outside(fig).axes[0].get_legend().get_texts()[0].get_text()
+    'a'
+    """
+    fig.axes[ax_index].legend(loc="upper left", bbox_to_anchor=(1.02, 1), frameon=False,
+                              fontsize=fontsize)
+    return fig
+
+
+def training_envelope(flops, losses, n_params, envelope, *, power_law=None,
+                      title: str | None = None):
+    """Approach 1 of Hoffmann et al. in two panels: runs and their envelope, and its sizes.
+
+    Parameters
+    ----------
+    flops, losses, n_params : array_like
+        Every run's compute [FLOP], final loss [nats/token] and size [parameters].
+    envelope : (flops, n_params, losses) of array_like
+        The lowest loss in each compute bin (:func:`lessons.chinchilla.training_curve_envelope`):
+        its compute [FLOP], the size that reached it [parameters] and the loss [nats/token].
+    power_law : (coefficient, exponent), optional
+        A fit N = k·C^a to the envelope's sizes (:func:`lessons.chinchilla.fit_power_law`),
+        drawn across their compute [parameters · FLOP^-a, dimensionless].
+    title : str, optional
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Left: loss against compute, each run coloured by its size, the envelope as a line.
+        Right: the envelope's sizes against compute, log-log, with the power law.
+
+    Examples
+    --------
+    >>> fig = training_envelope([1e19, 1e20, 1e20], [3.0, 2.6, 2.8], [1e8, 4e8, 1e8],
+    ...                         ([1e19, 1e20], [1e8, 4e8], [3.0, 2.6]), power_law=(1e-2, 0.5))
+    >>> len(fig.axes) >= 2 and fig.axes[1].get_yscale()
+    'log'
+    """
+    import matplotlib as mpl
+    import matplotlib.pyplot as plt
+
+    c, y, n = (np.asarray(v, dtype=float) for v in (flops, losses, n_params))
+    c_env, n_env, l_env = (np.asarray(v, dtype=float) for v in envelope)
+    with plt.rc_context(_rc()):
+        fig, (left, right) = plt.subplots(1, 2, figsize=(8.4, 3.4))
+    norm = mpl.colors.LogNorm(vmin=n.min(), vmax=n.max())
+    dots = left.scatter(c, y, c=n, norm=norm, cmap="viridis", s=10, alpha=0.8)
+    left.plot(c_env, l_env, "-", color="#D55E00", lw=2, label="lowest loss at each compute")
+    fig.colorbar(dots, ax=left, label="Model size N [parameters]")
+    _finish(fig, left, "Training compute C [FLOP]", "Final loss [nats/token]", None, True, False)
+    right.scatter(c_env, n_env, s=24, color="#D55E00", zorder=3, label="size of the winner")
+    if power_law is not None:
+        k, a = power_law
+        grid = np.logspace(np.log10(c_env.min()), np.log10(c_env.max()), 20)
+        right.plot(grid, k * grid**a, "--", color="#000000", lw=1.5, label=f"N ∝ C^{a:.2f}")
+    _finish(fig, right, "Training compute C [FLOP]", "Model size N [parameters]", None, True,
+            True)
+    if title:
+        fig.suptitle(title)
+    fig.tight_layout()
+    return fig
 
 
 def mark(fig, x: float, y: float, text: str, *, ax_index: int = 0):

@@ -226,6 +226,18 @@ def test_every_page_loads_cleanly_with_math(browser, server, site):
     assert not problems, json.dumps(problems, indent=1)
 
 
+#: Inline formulas wider than the text block that holds them: MathJax does not break an inline
+#: formula, so past the block's edge it is cut off (an admonition hides its overflow).
+INLINE_MATH_CUT_OFF = """() => [...document.querySelectorAll('mjx-container:not([display="true"])')]
+  .map(m => {
+    let block = m.parentElement;
+    while (block && getComputedStyle(block).display.startsWith('inline')) block = block.parentElement;
+    const edge = block.getBoundingClientRect().right - parseFloat(getComputedStyle(block).paddingRight);
+    return [Math.round(m.getBoundingClientRect().right - edge),
+            (m.querySelector('mjx-assistive-mml') || m).textContent.slice(0, 50)];
+  }).filter(([over]) => over > 1)"""
+
+
 @pytest.mark.browser
 def test_phone_width_has_no_horizontal_scroll(browser, server, site):
     problems = {}
@@ -237,6 +249,9 @@ def test_phone_width_has_no_horizontal_scroll(browser, server, site):
         _shot(visit.page, "phone_" + rel.replace("/", "_").removesuffix(".html"))
         if overflow > 1:
             problems[rel] = f"{overflow}px wider than the screen"
+        cut = visit.page.evaluate(INLINE_MATH_CUT_OFF)
+        if cut:
+            problems[rel + " inline maths cut off"] = cut
         if visit.errors:
             problems[rel + " errors"] = visit.errors
         visit.close()

@@ -330,6 +330,9 @@ def test_views_follow_dark_mode(browser, server, site):  # noqa: F811
         page.wait_for_timeout(100)
         root = _root(page)
         panel = root.evaluate("e => getComputedStyle(e).backgroundColor")
+        # The theme paints HTML outputs on a light panel in dark mode: not around an explorer.
+        frame = root.evaluate("e => getComputedStyle(e.closest('.text_html')).backgroundColor")
+        assert frame in ("rgba(0, 0, 0, 0)", "transparent") or _luminance(frame) < 0.3, frame
         text = root.evaluate("e => getComputedStyle(e).color")
         tick = root.evaluate("e => getComputedStyle(e.querySelector('.lx-tick')).fill")
         warning = root.locator(".lx-warning")

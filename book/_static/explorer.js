@@ -434,13 +434,19 @@
                   s.style === "dashed" ? " lx-swatch-dashed" : "") + '"></span>' +
                   escapeHtml(s.label) + "</li>");
     });
+    var placed = [];  // label positions so far: a label close to another goes below its mark
     chart.marks.forEach(function (mk) {
       if (!ok(mk.x, chart.logx) || !ok(mk.y, chart.logy)) { return; }
       var x = tx(mk.x), y = ty(mk.y);
       var right = x > m.left + pw * 0.7;
+      var ly = y - 6;
+      if (placed.some(function (p) { return Math.abs(p[0] - x) < 90 && Math.abs(p[1] - ly) < 13; })) {
+        ly = y + 15;
+      }
+      placed.push([x, ly]);
       out.push('<circle class="lx-mark" cx="' + x.toFixed(1) + '" cy="' + y.toFixed(1) + '" r="3.5"/>');
       out.push('<text class="lx-mark-label" x="' + (right ? x - 6 : x + 6).toFixed(1) + '" y="' +
-               (y - 6).toFixed(1) + '" text-anchor="' + (right ? "end" : "start") + '">' +
+               ly.toFixed(1) + '" text-anchor="' + (right ? "end" : "start") + '">' +
                escapeHtml(mk.label) + "</text>");
     });
     out.push("</svg>");

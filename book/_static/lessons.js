@@ -829,7 +829,8 @@
       var ell = kaplan.loss(n, d);
       batch = kaplan.critical_batch(ell);
       batchNote = "Kaplan's B_crit at his L(N, D) = " + formatF(ell, 3) +
-        " (WebText2-tokenizer estimate)";
+        " (WebText2-tokenizer estimate): the batch beyond which doubling stops halving the " +
+        "steps, not a recommendation; published runs used 1.5M-16M tokens";
     }
     var cost = hours * price;
     var tpp = overtraining.tokens_per_param(n, d);
