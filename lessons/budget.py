@@ -294,8 +294,7 @@ class Plan:
         loss = "-" if self.predicted_loss is None else f"{self.predicted_loss:.3f} nats/token"
         days = "-" if self.days is None else f"{self.days:.1f}"
         if self.days is None:
-            days_how = ("no cluster chosen: a budget fixes device-hours, not devices; "
-                        "Plan.days_on(n_devices)")
+            days_how = "no cluster chosen: Plan.days_on(n_devices) gives the wall-clock time"
         elif self.strategy == "given":
             days_how = f"on {self.n_devices:,} devices"
         else:

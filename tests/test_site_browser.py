@@ -343,3 +343,70 @@ def test_dark_mode_toggles(browser, server, site):
     _shot(p, "dark_intro")
     assert not visit.errors, visit.errors
     visit.close()
+
+
+# --- read-through: links, solutions, search, scrolling ---------------------------------------
+
+def test_links_to_an_errata_item_land_on_it(site):
+    """A chapter's "errata, item 3" goes to item 3, not to the top of the errata page."""
+    errata = (site / "book" / "errata.html").read_text()
+    links = []
+    for page in _chapters(site):
+        text = page.read_text()
+        article = text[text.index("<article"):text.index("</article>")]  # not the sidebar
+        # a link that names an item must land on it; "see the errata" may go to the top
+        links += [anchor for anchor, text in re.findall(
+            r'href="errata\.html(#[^"]*)?"[^>]*>(.*?)</a>', article, re.S) if "item" in text]
+    assert links, "no chapter links to an errata item"
+    assert all(links), f"links to an errata item that land on the page's top: {links.count('')}"
+    for anchor in set(links):
+        assert f'id="{anchor[1:]}"' in errata, anchor
+
+
+@pytest.mark.browser
+def test_a_solution_opens_from_its_title(browser, server, site):
+    """Clicking the underlined title of a solution opens it and stays put."""
+    visit = Visit(browser, server, "book/budgets.html")
+    p = visit.page
+    solution = p.locator(".solution.dropdown").first
+    solution.scroll_into_view_if_needed()
+    content = solution.locator("section#solution-content, .admonition-title ~ *").first
+    assert content.is_hidden(), "a solution starts folded"
+    url = p.url
+    solution.locator(".admonition-title a").click()
+    p.wait_for_timeout(300)
+    assert content.is_visible(), "the click on the title did not open the solution"
+    assert p.url == url, "the click on the title left for the exercise"
+    assert not visit.errors, visit.errors
+    visit.close()
+
+
+@pytest.mark.browser
+def test_search_quotes_show_no_tex(browser, server, site):
+    visit = Visit(browser, server, "search.html?q=Lagrange")
+    visit.page.wait_for_selector("#search-results li p.context", timeout=20_000)
+    visit.page.wait_for_timeout(500)
+    quotes = visit.page.locator("#search-results p.context").all_inner_texts()
+    assert quotes, "no quote shown"
+    raw = [q for q in quotes if "\\(" in q or "\\text" in q or "\\frac" in q]
+    assert not raw, raw[:3]
+    assert not visit.errors, visit.errors
+    visit.close()
+
+
+@pytest.mark.browser
+def test_what_scrolls_sideways_shows_an_edge(browser, server, site):
+    """At phone width a table or code block wider than the screen carries the class that
+    draws an edge shadow on the side with more to see, and loses it once scrolled there."""
+    visit = Visit(browser, server, "book/budgets.html", width=390, height=844)
+    p = visit.page
+    p.wait_for_timeout(500)
+    wide = p.locator(".bd-article .lx-more-right")
+    assert wide.count() > 0, "nothing wider than the phone is marked"
+    first = wide.first.element_handle()  # a handle: the locator would move on to the next one
+    first.evaluate("e => { e.scrollLeft = e.scrollWidth; e.dispatchEvent(new Event('scroll')); }")
+    p.wait_for_timeout(100)
+    classes = first.get_attribute("class")
+    assert "lx-more-left" in classes and "lx-more-right" not in classes, classes
+    assert not visit.errors, visit.errors
+    visit.close()

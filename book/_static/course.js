@@ -13,7 +13,11 @@
   // --- 1. solutions open from their title ---------------------------------------------------
   document.addEventListener("click", function (event) {
     var link = event.target.closest && event.target.closest(".solution.dropdown > .admonition-title a");
-    if (link) { event.preventDefault(); }  // the click still reaches the toggle on the title
+    if (!link) { return; }
+    // The theme's toggle answers clicks whose target is the title itself: hand the click on.
+    event.preventDefault();
+    event.stopPropagation();
+    link.closest(".admonition-title").click();
   }, true);
 
   // --- 2. TeX in search results as plain text ------------------------------------------------
@@ -82,6 +86,8 @@
 
   function markScrollers() {
     document.querySelectorAll(SCROLLERS).forEach(function (el) {
+      var overflow = getComputedStyle(el).overflowX;
+      if (overflow !== "auto" && overflow !== "scroll") { return; }  // its parent scrolls
       if (!el.dataset.lxEdges) {
         el.addEventListener("scroll", function () { edges(el); }, {passive: true});
         el.dataset.lxEdges = "1";

@@ -243,7 +243,8 @@
         if (bad) { bad.setAttribute("aria-invalid", "true"); }
       }
       root.dataset.lxMs = (performance.now() - t0).toFixed(3);
-      if (spec.url) { scheduleUrl(root, spec); }
+      // The address changes once the reader has changed something, not on arrival.
+      if (spec.url && root.dataset.lxReady) { scheduleUrl(root, spec); }
     }
 
     spec.fields.forEach(function (f) {
