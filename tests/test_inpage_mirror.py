@@ -21,7 +21,6 @@ from __future__ import annotations
 import dataclasses
 import json
 import math
-import os
 from pathlib import Path
 
 import numpy as np
@@ -50,7 +49,6 @@ from lessons.explore import returns as ex_returns
 
 ROOT = Path(__file__).resolve().parents[1]
 STATIC = ROOT / "book" / "_static"
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 REL_TOL, ABS_TOL = 1e-9, 1e-12
 #: Results that are differences of nearly equal numbers, and the operand that sets their scale
 #: (at zero inference demand the saving is 0 up to the rounding of two ~1e23 FLOP counts).
@@ -64,22 +62,16 @@ pytestmark = [pytest.mark.browser]
 # --- the two languages ------------------------------------------------------------------------
 
 @pytest.fixture(scope="module")
-def js():
+def js(browser):
     """A blank page in headless Chromium with the site's constants and in-page scripts."""
-    if not Path(CHROMIUM).exists():
-        pytest.skip(f"no Chromium at {CHROMIUM}: apt-get install chromium")
-    sync_api = pytest.importorskip("playwright.sync_api", reason="pip install playwright")
-    with sync_api.sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=[
-            "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"])
-        page = browser.new_page()
-        page.set_content("<!doctype html><html><body></body></html>")
-        page.add_script_tag(content=inpage.constants_script())
-        for name in ("lessons.js", "lessons-views.js"):
-            page.add_script_tag(content=(STATIC / name).read_text(encoding="utf-8"))
-        page.add_script_tag(content=HARNESS)
-        yield page
-        browser.close()
+    page = browser.new_page()
+    page.set_content("<!doctype html><html><body></body></html>")
+    page.add_script_tag(content=inpage.constants_script())
+    for name in ("lessons.js", "lessons-views.js"):
+        page.add_script_tag(content=(STATIC / name).read_text(encoding="utf-8"))
+    page.add_script_tag(content=HARNESS)
+    yield page
+    page.close()
 
 
 #: Calls a mirrored function on a batch of cases; floats that JSON cannot carry travel as

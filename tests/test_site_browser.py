@@ -11,13 +11,9 @@ Without Chromium the browser checks skip; install it with ``apt-get install chro
 
 from __future__ import annotations
 
-import functools
-import http.server
 import importlib.util
 import json
-import os
 import re
-import threading
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -25,7 +21,6 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 SHOTS = ROOT / "_build" / "screenshots"
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 #: Page weight budget of a chapter page, shared vendored assets (theme, MathJax) excluded.
 MAX_PAGE_BYTES = 2_000_000
 
@@ -122,38 +117,6 @@ def test_chapters_are_numbered(site):
 
 
 # --- browser checks --------------------------------------------------------------------------
-
-@pytest.fixture(scope="session")
-def server(site):
-    handler = functools.partial(_QuietHandler, directory=str(site))
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
-    httpd.server_close()
-
-
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
-@pytest.fixture(scope="session")
-def browser():
-    """Debian's Chromium driven by playwright (tests using it carry the ``browser`` marker)."""
-    if not Path(CHROMIUM).exists():
-        pytest.skip(f"no Chromium at {CHROMIUM}: apt-get install chromium")
-    sync_api = pytest.importorskip("playwright.sync_api",
-                                   reason="pip install playwright (and apt-get install chromium)")
-    with sync_api.sync_playwright() as pw:
-        browser = pw.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--no-first-run"])
-        yield browser
-        browser.close()
-
 
 class Visit:
     """One page load, recording everything that went wrong."""

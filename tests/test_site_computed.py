@@ -16,7 +16,7 @@ import re
 from urllib.parse import parse_qs, urlparse
 
 import pytest
-from test_site_browser import SHOTS, Visit, browser, server  # noqa: F401 (fixtures)
+from test_site_browser import SHOTS, Visit
 
 from lessons import budget, prices
 from lessons.explore import COMPUTED_VIEWS
@@ -65,7 +65,7 @@ def _assert_plan(shown: dict, p, days):
 
 
 @pytest.fixture
-def planner_page(browser, server, site):  # noqa: F811
+def planner_page(browser, server, site):
     visit = Visit(browser, server, PLANNER)
     yield visit
     assert not visit.errors, visit.errors  # offline: nothing left the site, nothing failed
@@ -153,7 +153,7 @@ def test_each_accelerator_starts_at_its_own_price(planner_page):
     _assert_plan(shown, p, p.days_on(1024))
 
 
-def test_the_link_carries_the_plan(planner_page, browser, server):  # noqa: F811
+def test_the_link_carries_the_plan(planner_page, browser, server):
     """Inputs go into the address; opening that address gives the same plan."""
     page = planner_page.page
     root = _root(page)
@@ -177,10 +177,12 @@ def test_the_link_carries_the_plan(planner_page, browser, server):  # noqa: F811
     finally:
         again.close()
     root.locator(".lx-copy").click()
+    # The copy is asynchronous (the clipboard API, or a selected field where it is refused).
+    page.wait_for_function("() => document.querySelector('.lx-copied').textContent.length > 0")
     assert "planner.html?" in root.locator(".lx-copied").inner_text()
 
 
-def test_the_link_of_a_bad_plan_says_why(browser, server, site):  # noqa: F811
+def test_the_link_of_a_bad_plan_says_why(browser, server, site):
     visit = Visit(browser, server, PLANNER + "?target=budget&budget_usd=-5&gpu=H900")
     try:
         with pytest.raises(ValueError) as python:
@@ -220,7 +222,7 @@ def _prefilled(html: str, view: str) -> dict:
                                    block)}
 
 
-def test_the_page_recomputes_what_python_wrote(browser, server, site):  # noqa: F811
+def test_the_page_recomputes_what_python_wrote(browser, server, site):
     """On load the page's script recomputes every view: it must give Python's numbers."""
     problems = []
     for page in _pages_with_views(site):
@@ -251,7 +253,7 @@ def _current(root, name) -> str:
     raise AssertionError(f"no field {name}")
 
 
-def test_every_field_of_every_view_changes_the_page(browser, server, site):  # noqa: F811
+def test_every_field_of_every_view_changes_the_page(browser, server, site):
     """Type a new number in each field, or choose another option: the results or the chart
     change, and no error is shown for a valid input."""
     problems = []
@@ -295,7 +297,7 @@ def test_every_field_of_every_view_changes_the_page(browser, server, site):  # n
     assert not problems, problems
 
 
-def test_planner_at_phone_width(browser, server, site):  # noqa: F811
+def test_planner_at_phone_width(browser, server, site):
     visit = Visit(browser, server, PLANNER, width=390, height=844)
     try:
         page = visit.page
@@ -320,7 +322,7 @@ def _luminance(css_colour: str) -> float:
     return (0.2126 * r + 0.7152 * g + 0.0722 * b) / 255
 
 
-def test_views_follow_dark_mode(browser, server, site):  # noqa: F811
+def test_views_follow_dark_mode(browser, server, site):
     """In dark mode an explorer is a dark panel with light text (not a light-grey box), its
     chart's text and lines are light, and its warning stays readable."""
     visit = Visit(browser, server, PLANNER)
