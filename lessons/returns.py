@@ -17,19 +17,23 @@ from dataclasses import dataclass
 import numpy as np
 
 from ._table import html_table, text_table
-from ._validate import output, positive
+from ._validate import broadcast, output, positive
 from .chinchilla import BESIROGLU_2024, Fit, compute_optimal, get_fit, loss
 from .flops import training_flops
+from .sources import Cite
 
 __all__ = [
     "DEFAULT_DECADES",
+    "EMERGENCE_CITE",
     "ReturnsTable",
     "allocation_for_loss",
     "compute_for_loss",
+    "exact_match",
     "gain_per_decade",
     "gap_to_irreducible",
     "loss_at_compute",
     "returns_table",
+    "token_edit_distance",
 ]
 
 #: Exponents of the compute budgets tabulated by :func:`returns_table`: 1e18 ... 1e26 FLOP.
@@ -321,3 +325,86 @@ def returns_table(fits: Sequence[Fit | str] = ("hoffmann2022", "hoffmann2022_tex
         gain={f.name: tuple(map(float, gain_per_decade(c, f))) for f in resolved},
         gap={f.name: tuple(map(float, gap_to_irreducible(c, f))) for f in resolved},
     )
+
+
+#: Schaeffer et al.'s model of emergence: per-token probability exp(−L), answers of k tokens.
+EMERGENCE_CITE = Cite("schaeffer2023", "§2: p(token correct) = exp(−L_CE); accuracy ≈ p^L for "
+                      "an answer of L tokens (tokens independent); token edit distance ≈ "
+                      "L·(1 − p)")
+
+
+def _answer(loss, answer_tokens):
+    ell = positive("loss", loss, unit="nats/token", allow_zero=True)
+    k = positive("answer_tokens", answer_tokens, unit="tokens")
+    if np.any(k != np.round(k)):
+        raise ValueError(f"answer_tokens must be whole numbers of tokens; got {answer_tokens!r}.")
+    return broadcast(loss=ell, answer_tokens=k)
+
+
+def exact_match(loss, answer_tokens):
+    """Chance of getting every token of a k-token answer right, from a per-token loss [fraction].
+
+    Parameters
+    ----------
+    loss : float or array_like
+        Per-token cross-entropy on the answer's tokens [nats/token].
+    answer_tokens : int or array_like
+        k, the answer's length [tokens].
+
+    Returns
+    -------
+    float or numpy.ndarray
+        exp(−L·k) [fraction]: the per-token probability exp(−L) to the power k.
+
+    Notes
+    -----
+    Schaeffer et al. (2023, §2) model a token as right with probability p = exp(−L_CE) and the
+    tokens of an answer as independent, so exact-match accuracy ≈ p^k = exp(−k·L). A loss that
+    falls smoothly then gives an accuracy that sits near zero and shoots up once k·L drops
+    below a few nats: the longer the answer, the sharper the rise. Per-token metrics
+    (:func:`token_edit_distance`) stay smooth.
+
+    References
+    ----------
+    Schaeffer, Miranda, Koyejo (2023) §2.
+
+    Examples
+    --------
+    >>> [round(exact_match(0.5, k), 3) for k in (1, 5, 20)]
+    [0.607, 0.082, 0.0]
+    """
+    ell, k = _answer(loss, answer_tokens)
+    return output(np.exp(-ell * k), loss, answer_tokens)
+
+
+def token_edit_distance(loss, answer_tokens):
+    """Expected number of wrong tokens in a k-token answer, from a per-token loss [tokens].
+
+    Parameters
+    ----------
+    loss : float or array_like
+        Per-token cross-entropy on the answer's tokens [nats/token].
+    answer_tokens : int or array_like
+        k, the answer's length [tokens].
+
+    Returns
+    -------
+    float or numpy.ndarray
+        k·(1 − exp(−L)) [tokens]: a per-token metric, nearly linear in L when L is small.
+
+    Notes
+    -----
+    Token edit distance ≈ k·(1 − p) with p = exp(−L) (Schaeffer et al. 2023, §2): the metric
+    that does not show "emergence" on the same models.
+
+    References
+    ----------
+    Schaeffer, Miranda, Koyejo (2023) §2.
+
+    Examples
+    --------
+    >>> round(token_edit_distance(0.5, 5), 3)
+    1.967
+    """
+    ell, k = _answer(loss, answer_tokens)
+    return output(k * (1.0 - np.exp(-ell)), loss, answer_tokens)
