@@ -38,6 +38,8 @@ __all__ = [
     "HyperparameterLaw",
     "MIN_FLOPS",
     "NOISE_SCALE_CITES",
+    "PUBLISHED_BATCHES",
+    "PublishedBatch",
     "critical_batch",
     "deepseek_batch",
     "deepseek_flops_per_token",
@@ -162,6 +164,40 @@ class DeepSeekArchitecture:
 DEEPSEEK_7B = DeepSeekArchitecture("DeepSeek LLM 7B", n_layers=30, d_model=4096, seq_len=4096,
                                    n_tokens=2.0e12, batch_sequences=2304, peak_lr=4.2e-4,
                                    cite=Cite("deepseekllm2024", "Table 2"))
+
+
+@dataclass(frozen=True)
+class PublishedBatch:
+    """The batch size a published run trained with.
+
+    Attributes
+    ----------
+    name : str
+        The run.
+    batch_tokens : tuple of float
+        Tokens per optimizer step; two values when the batch grew during the run, (start, end)
+        [tokens].
+    cite : Cite
+        Where it is printed.
+    """
+
+    name: str
+    batch_tokens: tuple
+    cite: Cite
+
+
+#: Batch sizes of published runs [tokens per step].
+PUBLISHED_BATCHES = {
+    b.name: b for b in (
+        PublishedBatch("Chinchilla", (1.5e6, 3e6), Cite("hoffmann2022", "Table 4 (1.5M → 3M)")),
+        PublishedBatch("Gopher", (3e6, 6e6), Cite("hoffmann2022", "Table 4 (3M → 6M)")),
+        PublishedBatch("Llama 2 7B", (4e6,), Cite("llama2", "model card: global batch 4M "
+                                                  "tokens")),
+        PublishedBatch("DeepSeek LLM 7B", (float(DEEPSEEK_7B.batch_tokens),), DEEPSEEK_7B.cite),
+        PublishedBatch("Llama 3.1 405B", (16e6,), Cite("llama3", "Table 4: 16M tokens per "
+                                                       "batch in every configuration")),
+    )
+}
 
 
 def _flops(flops):

@@ -149,3 +149,14 @@ class TestDeepSeek:
             deepseek_batch(3640.0)
         with pytest.raises(ValueError, match="n_layers"):
             deepseek_flops_per_token(0, 4096, 4096)
+
+
+def test_published_batches_are_the_printed_ones():
+    """FACTS §2, §4, §9 and DeepSeek's Table 2 (2304 sequences of 4096 tokens)."""
+    pb = batch.PUBLISHED_BATCHES
+    assert pb["Chinchilla"].batch_tokens == (1.5e6, 3e6)
+    assert pb["Gopher"].batch_tokens == (3e6, 6e6)
+    assert pb["Llama 2 7B"].batch_tokens == (4e6,)
+    assert pb["Llama 3.1 405B"].batch_tokens == (16e6,)
+    assert pb["DeepSeek LLM 7B"].batch_tokens == (2304 * 4096,)
+    assert all(b.cite.confidence == "READ" for b in pb.values())
