@@ -16,7 +16,7 @@ import lessons
 # Modules that hold course maths; tooling packages (grading, explorers) have their own tests.
 MATH_MODULES = [
     "architecture", "batch", "budget", "chinchilla", "cooldown_study", "data", "datalimits",
-    "fitting", "flops", "hardware", "kaplan", "noise_study", "reconciliation",
+    "fitting", "flops", "forecast", "hardware", "kaplan", "noise_study", "reconciliation",
     "memory", "models", "throughput",
     "mfu", "mup", "oracle", "overtraining", "returns", "study", "synthetic", "tinylm",
     "uncertainty",
