@@ -2,9 +2,9 @@
 
 Taught in the chapter *Diminishing returns*.
 
-Muennighoff et al. (2023) trained 400 models, up to 9B parameters and 900B tokens, on subsets
-of C4 repeated for up to hundreds of epochs, and fitted the Chinchilla form with *effective*
-data and parameters in place of D and N:
+Muennighoff et al. (2023) fitted the Chinchilla form with *effective* data and parameters in
+place of D and N, on top of a fit to C4 held fixed, to 182 runs of 7M to 9B parameters trained
+for 1 to 500 epochs:
 
 * D′ = U_D + U_D·R_D*·(1 − e^(−R_D/R_D*)): U_D unique tokens seen 1 + R_D times are worth D′
   fresh tokens. Each repetition is worth less than the one before, and D′ can never exceed

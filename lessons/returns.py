@@ -32,6 +32,10 @@ __all__ = [
     "gain_per_decade",
     "gap_to_irreducible",
     "loss_at_compute",
+    "PRECISION_CITE",
+    "PrecisionFit",
+    "KUMAR_2024_WEIGHTS",
+    "precision_effective_params",
     "returns_table",
     "token_edit_distance",
 ]
@@ -408,3 +412,70 @@ def token_edit_distance(loss, answer_tokens):
     """
     ell, k = _answer(loss, answer_tokens)
     return output(k * (1.0 - np.exp(-ell)), loss, answer_tokens)
+
+
+@dataclass(frozen=True)
+class PrecisionFit:
+    """Constants of Kumar et al.'s effective parameter count for training in low precision.
+
+    Attributes
+    ----------
+    gamma : float
+        γ, how fast the penalty fades with the bits [bits].
+    offset : float
+        n, the fitted offset in e^(−(P/γ + n)) [dimensionless].
+    cite : Cite
+        Where the constants come from.
+    """
+
+    gamma: float
+    offset: float
+    cite: Cite
+
+
+#: Kumar et al. (2024), App. K Table 2: weights trained in integer precision, γ_w = 2.6745 with
+#: the offset n_w = 0.3037 (their fits include it: e^(−(P/γ + n))).
+KUMAR_2024_WEIGHTS = PrecisionFit(2.6745, 0.3037, Cite("kumar2024", "Eq. 3; App. K Table 2: "
+                                                      "γ_w = 2.6745, n_w = 0.3037"))
+PRECISION_CITE = KUMAR_2024_WEIGHTS.cite
+
+
+def precision_effective_params(n_params, bits, fit: PrecisionFit = KUMAR_2024_WEIGHTS):
+    """What N parameters trained with P-bit weights are worth, in full-precision parameters.
+
+    Parameters
+    ----------
+    n_params : float or array_like
+        N, the model's parameters [parameters].
+    bits : float or array_like
+        P_w, the precision the weights are trained in [bits].
+    fit : PrecisionFit
+        The constants (default :data:`KUMAR_2024_WEIGHTS`).
+
+    Returns
+    -------
+    float or numpy.ndarray
+        N_eff = N·(1 − e^(−(P/γ + n))) [parameters].
+
+    Notes
+    -----
+    Kumar et al. (2024, Eq. 3) write N_eff = N(1 − e^(−P_w/γ_w)), one such factor each for
+    weights, activations and KV cache, and put N_eff in place of N in A/N^α; their fitted
+    constants include an offset n, used here. Weights only: the factors of activations
+    (γ_a = 2.2102) and KV cache (γ_kv = 0.9578) are not included.
+
+    References
+    ----------
+    Kumar et al. (2024), Eq. 3 and App. K Table 2.
+
+    Examples
+    --------
+    >>> [round(precision_effective_params(1e9, p) / 1e9, 3) for p in (3, 4, 8, 16)]
+    [0.76, 0.835, 0.963, 0.998]
+    """
+    n = positive("n_params", n_params, unit="parameters")
+    p = positive("bits", bits, unit="bits")
+    if np.any(p > 64):
+        raise ValueError(f"bits is the weights' precision, at most 64 [bits]; got {bits!r}.")
+    n, p = broadcast(n_params=n, bits=p)
+    return output(n * (1.0 - np.exp(-(p / fit.gamma + fit.offset))), n_params, bits)
