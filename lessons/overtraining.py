@@ -57,6 +57,11 @@ __all__ = [
     "NANOCHAT_RATIOS",
     "NanochatRatio",
     "law_tokens_per_param",
+    "ALLOCATION_EXPONENTS",
+    "AllocationExponents",
+    "LLAMA3_REPORTED",
+    "ReportedAllocation",
+    "ratio_growth_per_decade",
 ]
 
 
@@ -585,8 +590,8 @@ class NanochatRatio:
 #: nanochat's data:parameter ratio over its history (git history, HEAD 92d63d4): 20 replaced
 #: by a measured 8, later 4, 10.5 and 12 as the model and the counting changed.
 NANOCHAT_RATIOS = (
-    NanochatRatio("ccf4b7f", 8.0, "2026-01-07: 'D:N ratio from 20 to 8', measured on nanochat's "
-                  "own sweep", Cite("nanochat", "commit ccf4b7f")),
+    NanochatRatio("ccf4b7f", 8.0, "2026-01-07: 'D:N ratio from 20 to 8'",
+                  Cite("nanochat", "commit ccf4b7f")),
     NanochatRatio("413e91a", 4.0, "after value embeddings were added",
                   Cite("nanochat", "commit 413e91a, scripts/base_train.py default")),
     NanochatRatio("c8d93be", 10.5, "parameters counted Kaplan's way; dev/LOG.md fits N ∝ "
@@ -643,3 +648,99 @@ def law_tokens_per_param(flops) -> dict[str, float]:
     out["DeepSeek LLM (M/6 as N)"] = float(d / (m / 6.0))
     out["Kaplan (non-embedding N)"] = float(kaplan_tokens(c) / kaplan_params(c))
     return out
+
+
+@dataclass(frozen=True)
+class ReportedAllocation:
+    """A compute-optimal allocation as a paper reports it, to check against its own law.
+
+    Attributes
+    ----------
+    flops : float
+        The budget [FLOP].
+    n_params : float
+        The model size the paper states [parameters].
+    n_tokens : float
+        The training tokens the paper states [tokens].
+    cite : Cite
+        Where it is stated.
+    """
+
+    flops: float
+    n_params: float
+    n_tokens: float
+    cite: Cite
+
+
+#: Llama 3 §3.2.1: extrapolating its law to 3.8e25 FLOP "suggests training a 402B parameter
+#: model on 16.55T tokens". 0.29·C^0.53, as printed, gives 10.5T; the legend's 0.299·C^0.537
+#: gives 16.3T; and 6 × 402B × 16.55T is 4.0e25, not 3.8e25.
+LLAMA3_REPORTED = ReportedAllocation(3.8e25, 402e9, 16.55e12,
+                                     Cite("llama3", "§3.2.1: 402B parameters on 16.55T tokens "
+                                          "at 3.8e25 FLOP"))
+
+
+@dataclass(frozen=True)
+class AllocationExponents:
+    """Exponents of N_opt ∝ C^a and D_opt ∝ C^b fitted on one dataset.
+
+    Attributes
+    ----------
+    data : str
+        Whose fit, on which data.
+    a, b : float
+        Exponents of the optimal model size and data [dimensionless].
+    cite : Cite
+        Where they are tabulated.
+    """
+
+    data: str
+    a: float
+    b: float
+    cite: Cite
+
+
+_DS_TABLE_4 = Cite("deepseekllm2024", "Table 4 (coefficients a, b of N_opt and D_opt)")
+#: DeepSeek LLM's Table 4: the exponents found by OpenAI, by Chinchilla and by DeepSeek on
+#: two versions of its own data and on OpenWebText2.
+ALLOCATION_EXPONENTS = (
+    AllocationExponents("OpenAI (OpenWebText2)", 0.73, 0.27, _DS_TABLE_4),
+    AllocationExponents("Chinchilla (MassiveText)", 0.49, 0.51, _DS_TABLE_4),
+    AllocationExponents("DeepSeek, early data", 0.450, 0.550, _DS_TABLE_4),
+    AllocationExponents("DeepSeek, current data", 0.524, 0.476, _DS_TABLE_4),
+    AllocationExponents("DeepSeek, OpenWebText2", 0.578, 0.422, _DS_TABLE_4),
+)
+
+
+def ratio_growth_per_decade(a, b):
+    """How the compute-optimal D/N changes with each 10× of compute [factor per decade].
+
+    Parameters
+    ----------
+    a, b : float or array_like
+        Exponents of N_opt ∝ C^a and D_opt ∝ C^b [dimensionless].
+
+    Returns
+    -------
+    float or numpy.ndarray
+        10^(b − a) [dimensionless].
+
+    Notes
+    -----
+    N_opt ∝ C^a and D_opt ∝ C^b give D_opt/N_opt ∝ C^(b − a): the compute-optimal ratio is a
+    constant only if a = b, grows with compute if b > a and falls if a > b.
+
+    References
+    ----------
+    DeepSeek-AI (2024) Table 4; Hoffmann et al. (2022) Eq. 4.
+
+    Examples
+    --------
+    >>> round(ratio_growth_per_decade(0.524, 0.476), 3)     # DeepSeek's current data
+    0.895
+    >>> round(ratio_growth_per_decade(0.45, 0.55), 3)       # DeepSeek's early data
+    1.259
+    """
+    a_, b_ = broadcast(a=positive("a", a, unit="dimensionless"),
+                       b=positive("b", b, unit="dimensionless"))
+    return output(10.0 ** (b_ - a_), a, b)

@@ -93,3 +93,30 @@ class TestRatiosInTheWild:
         assert later < r["DeepSeek LLM (M/6 as N)"]
         assert later / r["DeepSeek LLM (M/6 as N)"] == pytest.approx(100 ** (0.4757 - 0.5243))
         assert r["Kaplan (non-embedding N)"] < 1
+
+
+class TestRatiosAgainstFacts:
+    """The numbers of 'Tokens per parameter in the wild', pinned to the fact sheet §13.3, §13.12."""
+
+    def test_llama3_reported_allocation(self):
+        r = overtraining.LLAMA3_REPORTED
+        assert (r.flops, r.n_params, r.n_tokens) == (3.8e25, 402e9, 16.55e12)
+        assert r.cite.key == "llama3"
+        # 6·402B·16.55T = 3.99e25: the reported pair spends more than the stated budget.
+        assert 6 * r.n_params * r.n_tokens == pytest.approx(3.99e25, rel=2e-3)
+
+    def test_deepseek_table_4(self):
+        got = {e.data: (e.a, e.b) for e in overtraining.ALLOCATION_EXPONENTS}
+        assert got == {"OpenAI (OpenWebText2)": (0.73, 0.27),
+                       "Chinchilla (MassiveText)": (0.49, 0.51),
+                       "DeepSeek, early data": (0.450, 0.550),
+                       "DeepSeek, current data": (0.524, 0.476),
+                       "DeepSeek, OpenWebText2": (0.578, 0.422)}
+        assert all(e.a + e.b == pytest.approx(1.0) for e in overtraining.ALLOCATION_EXPONENTS)
+
+    def test_ratio_growth(self):
+        assert overtraining.ratio_growth_per_decade(0.5, 0.5) == 1.0
+        # Kaplan-like exponents: D/N falls by 10^0.46 ≈ 2.9 per decade.
+        assert overtraining.ratio_growth_per_decade(0.73, 0.27) == pytest.approx(10 ** -0.46)
+        with pytest.raises(ValueError):
+            overtraining.ratio_growth_per_decade(-0.5, 0.5)
