@@ -2,7 +2,7 @@
 
 Modules, in the order the course teaches them:
 
-==============  =================================================================
+================  ===============================================================
 ``kaplan``       Kaplan et al. 2020 power laws and their compute-optimal allocation
 ``chinchilla``   Hoffmann et al. 2022 parametric law, closed-form optimum, fitting
 ``overtraining`` tokens per parameter; inference-aware (lifetime) sizing
@@ -11,8 +11,11 @@ Modules, in the order the course teaches them:
 ``mfu``          model and hardware FLOP utilisation (PaLM's definition)
 ``memory``       weights, gradients, optimizer states, activations; fewest devices
 ``mup``          μP versus the standard parameterization, with a numpy demo
+``batch``        the gradient noise scale; DeepSeek's batch-size and learning-rate laws
 ``budget``       from dollars or devices × days to a training plan
-``returns``      what each 10× of compute buys
+``returns``      what each 10× of compute buys; exact match from a per-token loss
+``datalimits``   repeated data and excess parameters (Muennighoff et al.'s law)
+``reconciliation`` why Kaplan found N ∝ C^0.73: non-embedding counts at small scale
 ``hardware``     dense peak FLOP/s of accelerators, with sources
 ``models``       a registry of published training runs
 ``data``         the loader for published tables of training runs
@@ -22,11 +25,13 @@ Modules, in the order the course teaches them:
 ``synthetic``    a synthetic language (a Markov chain) whose entropy rate is known exactly
 ``tinylm``       a numpy MLP language model, trained on CPU, for the course's own study
 ``study``        the course's own scaling study: its configuration, sweep and results table
+``noise_study``  the gradient noise scale measured along a run of that model
+``cooldown_study`` one constant-rate run with cooldowns against separate cosine runs
 ``plots``        matplotlib helpers the chapters call (no maths of their own)
 ``explore``      explorers: live widgets in Jupyter, precomputed frames on the site
 ``grading``      checks, hidden tests and the sandboxed autograder (``python -m lessons.autograde``)
 ``cli``          the command line, ``python -m lessons`` plan | count | flops | mfu | memory
-==============  =================================================================
+================  ===============================================================
 
 Below them, each shared piece has one home: ``constants`` (PF-day, 6 FLOP per parameter per
 token, unit guards), ``throughput`` (C = devices × peak × MFU × time), ``prices`` (published

@@ -51,6 +51,9 @@ __all__ = [
     "optimal_steps",
     "optimal_tokens",
     "overfitting_threshold",
+    "PEARCE_SONG_OMEGA",
+    "PEARCE_SONG_OMEGA_CITE",
+    "total_params",
 ]
 
 #: Below this many parameters or tokens an input is taken for "billions" and refused.
@@ -738,3 +741,47 @@ def allocation_multipliers(factor=10.0, laws: KaplanLaws = KAPLAN_2020):
     d = output(f**laws.d_opt_exp, factor)
     return n, d
 
+
+
+#: ω of N_T = N_\E + ω·N_\E^(1/3), fitted by Pearce & Song (2024) to Chinchilla's model
+#: configurations [parameters^(2/3)]: the embeddings of a 32k vocabulary at their aspect ratio.
+PEARCE_SONG_OMEGA = 47491
+PEARCE_SONG_OMEGA_CITE = Cite("pearce2024", "script_analysis_kaplan_chinchilla.py, lines 14-18 "
+                              "and 75-76 (γ = 47491; vocabulary 32,000, d/L = 39.2)")
+
+
+def total_params(n_non_embedding, omega=PEARCE_SONG_OMEGA):
+    """Total parameters of a model from its non-embedding count, on Chinchilla's shapes [parameters].
+
+    Parameters
+    ----------
+    n_non_embedding : float or array_like
+        N_\\E, Kaplan's count: parameters outside the embeddings [parameters].
+    omega : float
+        ω [parameters^(2/3)]; default Pearce & Song's 47,491.
+
+    Returns
+    -------
+    float or numpy.ndarray
+        N_T = N_\\E + ω·N_\\E^(1/3) [parameters], embeddings included as Chinchilla counts.
+
+    Notes
+    -----
+    With N_\\E = 12·n_layer·d² and a fixed aspect ratio A = d/n_layer, d = (A·N_\\E/12)^(1/3),
+    and a vocabulary of V tokens adds V·d = ω·N_\\E^(1/3) with ω = V·(A/12)^(1/3). Pearce & Song
+    fit ω = 47,491 to Chinchilla's model configurations (V = 32,000, A ≈ 39.2). The embedding
+    share, ω·N_\\E^(−2/3), is large for small models and vanishes for large ones: the root of
+    the gap between Kaplan's exponent and Chinchilla's.
+
+    References
+    ----------
+    Pearce & Song (2024), Eq. for N_T and their analysis script; Kaplan et al. (2020) Eq. 2.1.
+
+    Examples
+    --------
+    >>> f"{total_params(1e6):.3g}, {total_params(1e9):.3g}"   # a 1M model is mostly embedding
+    '5.75e+06, 1.05e+09'
+    """
+    n = _n(n_non_embedding, check_units=True)
+    w = positive("omega", omega, unit="parameters^(2/3)", allow_zero=True)
+    return output(n + w * np.cbrt(n), n_non_embedding, omega)

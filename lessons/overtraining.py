@@ -23,17 +23,24 @@ from scipy.optimize import brentq
 
 from ._table import html_table, text_table
 from ._validate import broadcast, output, positive, raw_count
+from .batch import deepseek_optimal
 from .chinchilla import (
     BESIROGLU_2024,
     CHINCHILLA_TOKENS_PER_PARAM,
+    LLAMA3_TOKEN_LAW,
+    LLAMA3_TOKEN_LAW_ROUNDED,
     MIN_RAW_COUNT,
     Fit,
+    compute_optimal,
     get_fit,
     loss,
 )
 from .flops import inference_flops, training_flops
+from .kaplan import optimal_params as kaplan_params
+from .kaplan import optimal_tokens as kaplan_tokens
 from .models import MODELS
 from .returns import allocation_for_loss
+from .sources import Cite
 
 __all__ = [
     "LifetimeComparison",
@@ -49,6 +56,14 @@ __all__ = [
     "ratio_table",
     "tokens_for_loss",
     "tokens_per_param",
+    "NANOCHAT_RATIOS",
+    "NanochatRatio",
+    "law_tokens_per_param",
+    "ALLOCATION_EXPONENTS",
+    "AllocationExponents",
+    "LLAMA3_REPORTED",
+    "ReportedAllocation",
+    "ratio_growth_per_decade",
 ]
 
 
@@ -639,3 +654,187 @@ def ratio_table(models=None) -> RatioTable:
             chinchilla_multiple_active=chinchilla_multiple(n_act, d) if known and n_act else None,
         ))
     return RatioTable(tuple(rows))
+
+
+# --- Tokens per parameter in the wild ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class NanochatRatio:
+    """A default tokens-per-parameter ratio of Karpathy's nanochat, with its commit.
+
+    Attributes
+    ----------
+    commit : str
+        The commit that set it.
+    ratio : float
+        ``--target-param-data-ratio`` [tokens/parameter].
+    note : str
+        What changed with it.
+    cite : Cite
+        Where it is recorded.
+    """
+
+    commit: str
+    ratio: float
+    note: str
+    cite: Cite
+
+
+#: nanochat's data:parameter ratio over its history (git history, HEAD 92d63d4): 20 replaced
+#: by a measured 8, later 4, 10.5 and 12 as the model and the counting changed.
+NANOCHAT_RATIOS = (
+    NanochatRatio("ccf4b7f", 8.0, "2026-01-07: 'D:N ratio from 20 to 8'",
+                  Cite("nanochat", "commit ccf4b7f")),
+    NanochatRatio("413e91a", 4.0, "after value embeddings were added",
+                  Cite("nanochat", "commit 413e91a, scripts/base_train.py default")),
+    NanochatRatio("c8d93be", 10.5, "parameters counted Kaplan's way; dev/LOG.md fits N ∝ "
+                  "C^0.54 and D ∝ C^0.49", Cite("nanochat", "commit c8d93be; dev/LOG.md line 542")),
+    NanochatRatio("1cd94d7", 12.0, "2026-03-24: the default at HEAD",
+                  Cite("nanochat", "commit 1cd94d7, scripts/base_train.py")),
+)
+
+
+def law_tokens_per_param(flops) -> dict[str, float]:
+    """Tokens per parameter at a budget, as each published allocation law would set it.
+
+    Parameters
+    ----------
+    flops : float
+        Training compute C [FLOP].
+
+    Returns
+    -------
+    dict
+        Law name -> D/N [tokens/parameter] at C.
+
+    Notes
+    -----
+    Chinchilla fits: D_opt/N_opt of Eq. 4. Llama 3: D = A·C^α tokens, N = C/(6D) (the law
+    predicts tokens; the rounded and the unrounded constants give different ratios). DeepSeek
+    LLM: D_opt/(M_opt/6), their model scale in non-embedding FLOP per token turned into a
+    parameter count by 6N ≈ M (attention folded in, so the count is approximate). Kaplan:
+    D_opt/N_opt of Table 6, non-embedding parameters, C_min = C. Only the Chinchilla-style
+    laws keep the ratio roughly constant; 20 is the ratio of Chinchilla's own runs.
+
+    References
+    ----------
+    Hoffmann et al. (2022) Eq. 4; Besiroglu et al. (2024); Llama 3 (2024) §3.2.1; DeepSeek-AI
+    (2024) Eq. 4; Kaplan et al. (2020) Table 6.
+
+    Examples
+    --------
+    >>> r = law_tokens_per_param(5.76e23)
+    >>> {k: round(v, 1) for k, v in r.items() if k.startswith("Chinchilla")}
+    {'Chinchilla, 2024 refit': 18.4, 'Chinchilla, rounded constants': 92.6}
+    """
+    c = float(positive("flops", flops, unit="FLOP"))
+    out = {}
+    for label, name in (("Chinchilla, 2024 refit", "besiroglu2024"),
+                        ("Chinchilla, rounded constants", "hoffmann2022")):
+        n, d = compute_optimal(c, name)
+        out[label] = float(d / n)
+    for label, law in (("Llama 3 (legend: 0.299, 0.537)", LLAMA3_TOKEN_LAW),
+                       ("Llama 3 (text: 0.29, 0.53)", LLAMA3_TOKEN_LAW_ROUNDED)):
+        d = float(law.tokens(c))
+        out[label] = d / (c / (6.0 * d))
+    m, d = deepseek_optimal(c)
+    out["DeepSeek LLM (M/6 as N)"] = float(d / (m / 6.0))
+    out["Kaplan (non-embedding N)"] = float(kaplan_tokens(c) / kaplan_params(c))
+    return out
+
+
+@dataclass(frozen=True)
+class ReportedAllocation:
+    """A compute-optimal allocation as a paper reports it, to check against its own law.
+
+    Attributes
+    ----------
+    flops : float
+        The budget [FLOP].
+    n_params : float
+        The model size the paper states [parameters].
+    n_tokens : float
+        The training tokens the paper states [tokens].
+    cite : Cite
+        Where it is stated.
+    """
+
+    flops: float
+    n_params: float
+    n_tokens: float
+    cite: Cite
+
+
+#: Llama 3 §3.2.1: extrapolating its law to 3.8e25 FLOP "suggests training a 402B parameter
+#: model on 16.55T tokens". 0.29·C^0.53, as printed, gives 10.5T; the legend's 0.299·C^0.537
+#: gives 16.3T; and 6 × 402B × 16.55T is 4.0e25, not 3.8e25.
+LLAMA3_REPORTED = ReportedAllocation(3.8e25, 402e9, 16.55e12,
+                                     Cite("llama3", "§3.2.1: 402B parameters on 16.55T tokens "
+                                          "at 3.8e25 FLOP"))
+
+
+@dataclass(frozen=True)
+class AllocationExponents:
+    """Exponents of N_opt ∝ C^a and D_opt ∝ C^b fitted on one dataset.
+
+    Attributes
+    ----------
+    data : str
+        Whose fit, on which data.
+    a, b : float
+        Exponents of the optimal model size and data [dimensionless].
+    cite : Cite
+        Where they are tabulated.
+    """
+
+    data: str
+    a: float
+    b: float
+    cite: Cite
+
+
+_DS_TABLE_4 = Cite("deepseekllm2024", "Table 4 (coefficients a, b of N_opt and D_opt)")
+#: DeepSeek LLM's Table 4: the exponents found by OpenAI, by Chinchilla and by DeepSeek on
+#: two versions of its own data and on OpenWebText2.
+ALLOCATION_EXPONENTS = (
+    AllocationExponents("OpenAI (OpenWebText2)", 0.73, 0.27, _DS_TABLE_4),
+    AllocationExponents("Chinchilla (MassiveText)", 0.49, 0.51, _DS_TABLE_4),
+    AllocationExponents("DeepSeek, early data", 0.450, 0.550, _DS_TABLE_4),
+    AllocationExponents("DeepSeek, current data", 0.524, 0.476, _DS_TABLE_4),
+    AllocationExponents("DeepSeek, OpenWebText2", 0.578, 0.422, _DS_TABLE_4),
+)
+
+
+def ratio_growth_per_decade(a, b):
+    """How the compute-optimal D/N changes with each 10× of compute [factor per decade].
+
+    Parameters
+    ----------
+    a, b : float or array_like
+        Exponents of N_opt ∝ C^a and D_opt ∝ C^b [dimensionless].
+
+    Returns
+    -------
+    float or numpy.ndarray
+        10^(b − a) [dimensionless].
+
+    Notes
+    -----
+    N_opt ∝ C^a and D_opt ∝ C^b give D_opt/N_opt ∝ C^(b − a): the compute-optimal ratio is a
+    constant only if a = b, grows with compute if b > a and falls if a > b.
+
+    References
+    ----------
+    DeepSeek-AI (2024) Table 4; Hoffmann et al. (2022) Eq. 4.
+
+    Examples
+    --------
+    >>> round(ratio_growth_per_decade(0.524, 0.476), 3)     # DeepSeek's current data
+    0.895
+    >>> round(ratio_growth_per_decade(0.45, 0.55), 3)       # DeepSeek's early data
+    1.259
+    """
+    a_, b_ = broadcast(a=positive("a", a, unit="dimensionless"),
+                       b=positive("b", b, unit="dimensionless"))
+    return output(10.0 ** (b_ - a_), a, b)

@@ -17,19 +17,27 @@ from dataclasses import dataclass
 import numpy as np
 
 from ._table import html_table, text_table
-from ._validate import output, positive
+from ._validate import broadcast, output, positive
 from .chinchilla import BESIROGLU_2024, Fit, compute_optimal, get_fit, loss
 from .flops import training_flops
+from .sources import Cite
 
 __all__ = [
     "DEFAULT_DECADES",
+    "EMERGENCE_CITE",
     "ReturnsTable",
     "allocation_for_loss",
     "compute_for_loss",
+    "exact_match",
     "gain_per_decade",
     "gap_to_irreducible",
     "loss_at_compute",
+    "PRECISION_CITE",
+    "PrecisionFit",
+    "KUMAR_2024_WEIGHTS",
+    "precision_effective_params",
     "returns_table",
+    "token_edit_distance",
 ]
 
 #: Exponents of the compute budgets tabulated by :func:`returns_table`: 1e18 ... 1e26 FLOP.
@@ -321,3 +329,153 @@ def returns_table(fits: Sequence[Fit | str] = ("hoffmann2022", "hoffmann2022_tex
         gain={f.name: tuple(map(float, gain_per_decade(c, f))) for f in resolved},
         gap={f.name: tuple(map(float, gap_to_irreducible(c, f))) for f in resolved},
     )
+
+
+#: Schaeffer et al.'s model of emergence: per-token probability exp(−L), answers of k tokens.
+EMERGENCE_CITE = Cite("schaeffer2023", "§2: p(token correct) = exp(−L_CE); accuracy ≈ p^L for "
+                      "an answer of L tokens (tokens independent); token edit distance ≈ "
+                      "L·(1 − p)")
+
+
+def _answer(loss, answer_tokens):
+    ell = positive("loss", loss, unit="nats/token", allow_zero=True)
+    k = positive("answer_tokens", answer_tokens, unit="tokens")
+    if np.any(k != np.round(k)):
+        raise ValueError(f"answer_tokens must be whole numbers of tokens; got {answer_tokens!r}.")
+    return broadcast(loss=ell, answer_tokens=k)
+
+
+def exact_match(loss, answer_tokens):
+    """Chance of getting every token of a k-token answer right, from a per-token loss [fraction].
+
+    Parameters
+    ----------
+    loss : float or array_like
+        Per-token cross-entropy on the answer's tokens [nats/token].
+    answer_tokens : int or array_like
+        k, the answer's length [tokens].
+
+    Returns
+    -------
+    float or numpy.ndarray
+        exp(−L·k) [fraction]: the per-token probability exp(−L) to the power k.
+
+    Notes
+    -----
+    Schaeffer et al. (2023, §2) model a token as right with probability p = exp(−L_CE) and the
+    tokens of an answer as independent, so exact-match accuracy ≈ p^k = exp(−k·L). A loss that
+    falls smoothly then gives an accuracy that sits near zero and shoots up once k·L drops
+    below a few nats: the longer the answer, the sharper the rise. Per-token metrics
+    (:func:`token_edit_distance`) stay smooth.
+
+    References
+    ----------
+    Schaeffer, Miranda, Koyejo (2023) §2.
+
+    Examples
+    --------
+    >>> [round(exact_match(0.5, k), 3) for k in (1, 5, 20)]
+    [0.607, 0.082, 0.0]
+    """
+    ell, k = _answer(loss, answer_tokens)
+    return output(np.exp(-ell * k), loss, answer_tokens)
+
+
+def token_edit_distance(loss, answer_tokens):
+    """Expected number of wrong tokens in a k-token answer, from a per-token loss [tokens].
+
+    Parameters
+    ----------
+    loss : float or array_like
+        Per-token cross-entropy on the answer's tokens [nats/token].
+    answer_tokens : int or array_like
+        k, the answer's length [tokens].
+
+    Returns
+    -------
+    float or numpy.ndarray
+        k·(1 − exp(−L)) [tokens]: a per-token metric, nearly linear in L when L is small.
+
+    Notes
+    -----
+    Token edit distance ≈ k·(1 − p) with p = exp(−L) (Schaeffer et al. 2023, §2): the metric
+    that does not show "emergence" on the same models.
+
+    References
+    ----------
+    Schaeffer, Miranda, Koyejo (2023) §2.
+
+    Examples
+    --------
+    >>> round(token_edit_distance(0.5, 5), 3)
+    1.967
+    """
+    ell, k = _answer(loss, answer_tokens)
+    return output(k * (1.0 - np.exp(-ell)), loss, answer_tokens)
+
+
+@dataclass(frozen=True)
+class PrecisionFit:
+    """Constants of Kumar et al.'s effective parameter count for training in low precision.
+
+    Attributes
+    ----------
+    gamma : float
+        γ, how fast the penalty fades with the bits [bits].
+    offset : float
+        n, the fitted offset in e^(−(P/γ + n)) [dimensionless].
+    cite : Cite
+        Where the constants come from.
+    """
+
+    gamma: float
+    offset: float
+    cite: Cite
+
+
+#: Kumar et al. (2024), App. K Table 2: weights trained in integer precision, γ_w = 2.6745 with
+#: the offset n_w = 0.3037 (their fits include it: e^(−(P/γ + n))).
+KUMAR_2024_WEIGHTS = PrecisionFit(2.6745, 0.3037, Cite("kumar2024", "Eq. 3; App. K Table 2: "
+                                                      "γ_w = 2.6745, n_w = 0.3037"))
+PRECISION_CITE = KUMAR_2024_WEIGHTS.cite
+
+
+def precision_effective_params(n_params, bits, fit: PrecisionFit = KUMAR_2024_WEIGHTS):
+    """What N parameters trained with P-bit weights are worth, in full-precision parameters.
+
+    Parameters
+    ----------
+    n_params : float or array_like
+        N, the model's parameters [parameters].
+    bits : float or array_like
+        P_w, the precision the weights are trained in [bits].
+    fit : PrecisionFit
+        The constants (default :data:`KUMAR_2024_WEIGHTS`).
+
+    Returns
+    -------
+    float or numpy.ndarray
+        N_eff = N·(1 − e^(−(P/γ + n))) [parameters].
+
+    Notes
+    -----
+    Kumar et al. (2024, Eq. 3) write N_eff = N(1 − e^(−P_w/γ_w)), one such factor each for
+    weights, activations and KV cache, and put N_eff in place of N in A/N^α; their fitted
+    constants include an offset n, used here. Weights only: the factors of activations
+    (γ_a = 2.2102) and KV cache (γ_kv = 0.9578) are not included.
+
+    References
+    ----------
+    Kumar et al. (2024), Eq. 3 and App. K Table 2.
+
+    Examples
+    --------
+    >>> [round(precision_effective_params(1e9, p) / 1e9, 3) for p in (3, 4, 8, 16)]
+    [0.76, 0.835, 0.963, 0.998]
+    """
+    n = positive("n_params", n_params, unit="parameters")
+    p = positive("bits", bits, unit="bits")
+    if np.any(p > 64):
+        raise ValueError(f"bits is the weights' precision, at most 64 [bits]; got {bits!r}.")
+    n, p = broadcast(n_params=n, bits=p)
+    return output(n * (1.0 - np.exp(-(p / fit.gamma + fit.offset))), n_params, bits)

@@ -224,3 +224,25 @@ REFERENCES.update(_refs(
               "Amazon EC2 Capacity Blocks for ML: pricing",
               "aws.amazon.com/ec2/capacityblocks/pricing, read in 2024 copies of the page"),
 ))
+
+# Added with the chapter on batch size, learning rate and schedules, and the results of
+# 2023-2026 woven into the other chapters (the fact sheet's §13).
+REFERENCES.update(_refs(
+    Reference("deepseekllm2024", "DeepSeek-AI (Bi, Chen, Chen, et al.)", 2024,
+              "DeepSeek LLM: Scaling Open-Source Language Models with Longtermism",
+              "arXiv:2401.02954"),
+    Reference("hagele2024", "Hägele, Bakouch, Kosson, Ben Allal, Von Werra, Jaggi", 2024,
+              "Scaling Laws and Compute-Optimal Training Beyond Fixed Training Durations",
+              "NeurIPS 2024, arXiv:2405.18392"),
+    Reference("zhang2024cbs", "Zhang, Morwani, Vyas, Wu, Zou, Ghai, Foster, Kakade", 2024,
+              "How Does Critical Batch Size Scale in Pre-training?", "arXiv:2410.21676"),
+    Reference("schaeffer2023", "Schaeffer, Miranda, Koyejo", 2023,
+              "Are Emergent Abilities of Large Language Models a Mirage?",
+              "NeurIPS 2023, arXiv:2304.15004"),
+    Reference("gpt4", "OpenAI", 2023, "GPT-4 Technical Report", "arXiv:2303.08774"),
+    Reference("gadre2024", "Gadre, Smyrnis, Shankar, et al.", 2024,
+              "Language models scale reliably with over-training and on downstream tasks",
+              "arXiv:2403.08540; github.com/mlfoundations/scaling"),
+    Reference("nanochat", "Karpathy", 2026, "nanochat (repository and its history)",
+              "github.com/karpathy/nanochat"),
+))

@@ -20,6 +20,7 @@ gradient check run in float64.
 
 from __future__ import annotations
 
+import copy
 import math
 import time
 from dataclasses import dataclass
@@ -42,7 +43,10 @@ __all__ = [
     "loss_and_grads",
     "predict_probs",
     "lr_schedule",
+    "wsd_schedule",
+    "COOLDOWN_SHAPES",
     "TrainResult",
+    "Trainer",
     "train",
 ]
 
@@ -52,7 +56,13 @@ CITES: dict[str, Cite] = {
     "adam": Cite("kingma2015", "Algorithm 1 (bias-corrected moments)", "READ"),
     "schedule": Cite("hoffmann2022", "§3.1 and App. B: cosine cycle matched to the run's "
                      "length, decayed 10×", "READ"),
+    "wsd": Cite("hagele2024", "§3.2: constant rate, then a (1-sqrt) cooldown "
+                "f = 1 − sqrt((n − (N − N_decay))/N_decay) to zero", "READ"),
 }
+
+#: Cooldown shapes of :func:`wsd_schedule`: the fraction of the peak rate at progress u ∈ [0, 1)
+#: through the cooldown. Hägele et al. find (1-sqrt) better than linear.
+COOLDOWN_SHAPES = {"1-sqrt": lambda u: 1.0 - np.sqrt(u), "linear": lambda u: 1.0 - u}
 
 #: Adam's moment decay rates (β1, β2) [dimensionless]; β2 = 0.99 rather than the paper's 0.999
 #: because the shortest runs take only a few hundred steps.
@@ -284,6 +294,13 @@ def predict_probs(params: dict, contexts) -> np.ndarray:
     return np.exp(_log_softmax(_forward(p64, ctx)[2]))
 
 
+def _step_index(step, n: int) -> np.ndarray:
+    t = np.asarray(step, dtype=float)
+    if np.any((t < 0) | (t >= n)):
+        raise ValueError(f"step must lie in [0, n_steps) = [0, {n}); got {step!r}.")
+    return t
+
+
 def lr_schedule(step, n_steps: int, peak: float, warmup: int):
     """Learning rate at a step: linear warm-up, then cosine decay to a tenth [1/update].
 
@@ -323,14 +340,73 @@ def lr_schedule(step, n_steps: int, peak: float, warmup: int):
     if w >= n:
         raise ValueError(f"warmup ({w}) must be fewer than n_steps ({n}) [steps].")
     eta = positive("peak", peak)
-    t = np.asarray(step, dtype=float)
-    if np.any((t < 0) | (t >= n)):
-        raise ValueError(f"step must lie in [0, n_steps) = [0, {n}); got {step!r}.")
+    t = _step_index(step, n)
     u = np.clip((t - w) / max(n - w - 1, 1), 0.0, 1.0)
     f = FINAL_LR_FRACTION
     decay = f + (1 - f) * 0.5 * (1 + np.cos(np.pi * u))
     out = eta * np.where(t < w, (t + 1) / max(w, 1), decay)
     return float(out) if np.ndim(step) == 0 else out
+
+
+def wsd_schedule(step, n_steps: int, peak: float, warmup: int, cooldown: int,
+                 shape: str = "1-sqrt"):
+    """Learning rate of a warmup-stable-decay run at a step [dimensionless].
+
+    Parameters
+    ----------
+    step : int or array_like
+        Step index, 0 ≤ step < n_steps [steps].
+    n_steps : int
+        Length of the run [steps].
+    peak : float
+        The stable (peak) learning rate η [dimensionless].
+    warmup : int
+        Warm-up steps [steps].
+    cooldown : int
+        Steps of the final decay, 0 for none (a constant-rate run) [steps]; warmup + cooldown
+        must not exceed n_steps.
+    shape : str
+        ``"1-sqrt"`` (Hägele et al.'s) or ``"linear"`` [name].
+
+    Returns
+    -------
+    float or numpy.ndarray
+        η_t [dimensionless].
+
+    Notes
+    -----
+    η_t = η (t + 1)/w for t < w; η while t < n − c; then η·f(u) with u = (t − (n − c))/c and
+    f(u) = 1 − √u (or 1 − u), falling from η towards 0 over the last c steps. The stable phase
+    does not depend on n, so one constant-rate run serves every length: a cooldown branched
+    from it at step n − c ends a run of n steps (Hägele et al. 2024, §3).
+
+    References
+    ----------
+    Hägele et al. (2024) §3.2.
+
+    Examples
+    --------
+    >>> [round(wsd_schedule(t, 10, 1.0, 1, 4), 3) for t in range(10)]
+    [1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 0.5, 0.293, 0.134]
+    """
+    n = _whole("n_steps", n_steps, 2)
+    w = _whole("warmup", warmup, 0)
+    c = _whole("cooldown", cooldown, 0)
+    if w + c > n:
+        raise ValueError(f"warmup ({w}) + cooldown ({c}) must not exceed n_steps ({n}) [steps].")
+    f = COOLDOWN_SHAPES[_shape(shape)]
+    eta = positive("peak", peak)
+    t = _step_index(step, n)
+    u = np.clip((t - (n - c)) / max(c, 1), 0.0, 1.0)
+    out = eta * np.where(t < w, (t + 1) / max(w, 1), np.where(t < n - c, 1.0, f(u)))
+    return float(out) if np.ndim(step) == 0 else out
+
+
+def _shape(shape: str) -> str:
+    if shape not in COOLDOWN_SHAPES:
+        raise ValueError(f"unknown cooldown shape {shape!r}; accepted: "
+                         f"{', '.join(map(repr, COOLDOWN_SHAPES))}.")
+    return shape
 
 
 @dataclass(frozen=True)
@@ -357,6 +433,8 @@ class TrainResult:
         Peak learning rate [dimensionless].
     seed : int
         Seed of initialisation and data [integer].
+    schedule : str
+        ``"cosine"`` or ``"wsd"`` [name].
     """
 
     width: int
@@ -370,11 +448,175 @@ class TrainResult:
     batch: int
     peak_lr: float
     seed: int
+    schedule: str = "cosine"
+
+
+class Trainer:
+    """A model with its Adam state and its data stream: training that can pause and branch.
+
+    One :func:`train` call is a :class:`Trainer` run through a whole schedule. Kept as an
+    object, the same run can be advanced a few steps at a time, evaluated in between, and
+    copied with :meth:`branch`: a warmup-stable-decay study trains one constant-rate run and
+    branches a cooldown from it at each length it wants (Hägele et al. 2024).
+
+    Parameters
+    ----------
+    language : SyntheticLanguage
+        The source of training windows and of the exact test loss.
+    width : int
+        Hidden units h [units].
+    seed : int
+        Seed of initialisation and of the data stream [integer].
+    embed : int, optional
+        Embedding width e [units per token]; default max(4, h // 4).
+    batch : int
+        Windows per step [tokens].
+    threads : int
+        BLAS threads [threads].
+
+    Attributes
+    ----------
+    params : dict of numpy.ndarray
+        The weights [dimensionless].
+    step : int
+        Optimizer steps taken so far [steps]; Adam's bias corrections count from it.
+
+    Examples
+    --------
+    >>> from lessons.synthetic import make_language
+    >>> lang = make_language(seed=0, vocab=8, order=2, level_weights=(0.3, 0.3, 0.4))
+    >>> trunk = Trainer(lang, width=48, batch=64)
+    >>> trunk.run(np.full(100, 3e-3))
+    >>> branch = trunk.branch()
+    >>> branch.run(np.linspace(3e-3, 0.0, 20, endpoint=False))
+    >>> trunk.step, branch.step, trunk.tokens, bool(branch.loss() < np.log(8))
+    (100, 120, 6400, True)
+    """
+
+    def __init__(self, language: SyntheticLanguage, width: int, seed: int = 0, *,
+                 embed: int | None = None, batch: int = 256, threads: int = 1) -> None:
+        if not isinstance(language, SyntheticLanguage):
+            raise ValueError(f"language must be a SyntheticLanguage; got "
+                             f"{type(language).__name__}.")
+        self.language = language
+        self.width = _whole("width", width)
+        self.embed = max(4, self.width // 4) if embed is None else _whole("embed", embed)
+        self.batch = _whole("batch", batch)
+        self.seed = _whole("seed", seed, 0)
+        self.threads = _whole("threads", threads)
+        self.rng = np.random.default_rng(self.seed)
+        self.params = init_params(language.vocab, language.order, self.width, self.embed,
+                                  seed=self.seed)
+        self._m = {name: np.zeros_like(a) for name, a in self.params.items()}
+        self._s = {name: np.zeros_like(a) for name, a in self.params.items()}
+        self.step = 0
+
+    @property
+    def n_params(self) -> int:
+        """Parameters N, embeddings included [parameters]."""
+        return count_params(self.language.vocab, self.language.order, self.width, self.embed)
+
+    @property
+    def tokens(self) -> int:
+        """Tokens trained on so far, steps × batch [tokens]."""
+        return self.step * self.batch
+
+    def branch(self) -> Trainer:
+        """An independent copy: weights, Adam moments, step count and data stream [-].
+
+        Examples
+        --------
+        >>> from lessons.synthetic import make_language
+        >>> t = Trainer(make_language(seed=0, vocab=8, order=2,
+        ...                           level_weights=(0.3, 0.3, 0.4)), width=16, batch=8)
+        >>> b = t.branch()
+        >>> b.run([1e-2]); (t.step, b.step)
+        (0, 1)
+        """
+        twin = copy.copy(self)
+        twin.params = {k: a.copy() for k, a in self.params.items()}
+        twin._m = {k: a.copy() for k, a in self._m.items()}
+        twin._s = {k: a.copy() for k, a in self._s.items()}
+        twin.rng = copy.deepcopy(self.rng)
+        return twin
+
+    def run(self, lrs) -> None:
+        """Take one Adam step per learning rate of ``lrs``, on fresh windows [-].
+
+        Parameters
+        ----------
+        lrs : array_like
+            The learning rate of each step, in order [dimensionless].
+
+        Notes
+        -----
+        Adam (Kingma & Ba 2015, Algorithm 1) with bias-corrected moments,
+        θ ← θ − η_t m̂/(√v̂ + ε); every batch is new data (one epoch).
+
+        Examples
+        --------
+        >>> from lessons.synthetic import make_language
+        >>> t = Trainer(make_language(seed=0, vocab=8, order=2,
+        ...                           level_weights=(0.3, 0.3, 0.4)), width=16, batch=8)
+        >>> t.run([1e-2, 1e-2]); t.step
+        2
+        """
+        rates = np.asarray(lrs, dtype=float).ravel()
+        if not np.all(np.isfinite(rates)) or np.any(rates < 0):
+            raise ValueError("lrs must be finite learning rates >= 0, one per step.")
+        b, params, m, s = self.batch, self.params, self._m, self._s
+        b1, b2 = ADAM_BETAS
+        chunk = 64  # steps of data drawn at once: fewer calls into the sampler
+        with threadpool_limits(limits=self.threads, user_api="blas"):
+            for t0 in range(0, rates.size, chunk):
+                steps = min(chunk, rates.size - t0)
+                ctx_all, tgt_all = self.language.sample_windows(steps * b, self.rng)
+                for j in range(steps):
+                    t = self.step
+                    sl = slice(j * b, (j + 1) * b)
+                    _, grads = loss_and_grads(params, ctx_all[sl], tgt_all[sl])
+                    # Bias corrections folded into the step size (Kingma & Ba 2015, §2).
+                    size = rates[t0 + j] * math.sqrt(1 - b2 ** (t + 1)) / (1 - b1 ** (t + 1))
+                    for name in _PARAM_NAMES:
+                        g, mm, ss, p = grads[name], m[name], s[name], params[name]
+                        mm *= b1
+                        mm += (1 - b1) * g
+                        ss *= b2
+                        g *= g
+                        g *= 1 - b2
+                        ss += g
+                        np.sqrt(ss, out=g)
+                        g += ADAM_EPS
+                        np.divide(mm, g, out=g)
+                        g *= size
+                        p -= g
+                    self.step += 1
+
+    def loss(self) -> float:
+        """The model's exact expected test loss [nats/token].
+
+        Notes
+        -----
+        loss = Σ_s π(s) CE(P(·|s), q(·|s)) over every context, in float64
+        (:meth:`lessons.synthetic.SyntheticLanguage.expected_loss`).
+
+        Examples
+        --------
+        >>> from lessons.synthetic import make_language
+        >>> t = Trainer(make_language(seed=0, vocab=8, order=2,
+        ...                           level_weights=(0.3, 0.3, 0.4)), width=16, batch=8)
+        >>> bool(t.loss() > t.language.entropy_rate())
+        True
+        """
+        with threadpool_limits(limits=self.threads, user_api="blas"):
+            probs = predict_probs(self.params, self.language.contexts())
+        return self.language.expected_loss(probs)
 
 
 def train(language: SyntheticLanguage, width: int, n_tokens: int, seed: int = 0, *,
           embed: int | None = None, batch: int = 256, peak_lr: float = 3e-3,
-          warmup_fraction: float = 0.05, threads: int = 1) -> TrainResult:
+          warmup_fraction: float = 0.05, threads: int = 1, schedule: str = "cosine",
+          cooldown_fraction: float = 0.2, cooldown_shape: str = "1-sqrt") -> TrainResult:
     """Train the model on fresh windows of ``language`` and return its exact final loss.
 
     Parameters
@@ -397,6 +639,13 @@ def train(language: SyntheticLanguage, width: int, n_tokens: int, seed: int = 0,
         Share of the steps spent warming up [fraction].
     threads : int
         BLAS threads [threads].
+    schedule : str
+        ``"cosine"`` (:func:`lr_schedule`, the study's) or ``"wsd"`` (:func:`wsd_schedule`)
+        [name].
+    cooldown_fraction : float
+        With ``"wsd"``: share of the steps in the final cooldown [fraction].
+    cooldown_shape : str
+        With ``"wsd"``: ``"1-sqrt"`` or ``"linear"`` [name].
 
     Returns
     -------
@@ -406,12 +655,13 @@ def train(language: SyntheticLanguage, width: int, n_tokens: int, seed: int = 0,
     Notes
     -----
     Adam (Kingma & Ba 2015, Algorithm 1) with bias-corrected moments,
-    θ ← θ − η_t m̂/(√v̂ + ε), η_t from :func:`lr_schedule`; every batch is new data (one epoch);
-    loss = Σ_s π(s) CE(P(·|s), q(·|s)).
+    θ ← θ − η_t m̂/(√v̂ + ε), η_t from the schedule; every batch is new data (one epoch);
+    loss = Σ_s π(s) CE(P(·|s), q(·|s)). A :class:`Trainer` run through the whole schedule.
 
     References
     ----------
-    Bengio et al. (2003); Kingma & Ba (2015); Hoffmann et al. (2022) §3.1.
+    Bengio et al. (2003); Kingma & Ba (2015); Hoffmann et al. (2022) §3.1; Hägele et al.
+    (2024) §3.2.
 
     Examples
     --------
@@ -421,54 +671,31 @@ def train(language: SyntheticLanguage, width: int, n_tokens: int, seed: int = 0,
     >>> bool(res.loss < np.log(8)), res.n_tokens, res.n_params == count_params(8, 2, 48, 12)
     (True, 19968, True)
     """
-    if not isinstance(language, SyntheticLanguage):
-        raise ValueError(f"language must be a SyntheticLanguage; got {type(language).__name__}.")
-    h = _whole("width", width)
-    e = max(4, h // 4) if embed is None else _whole("embed", embed)
-    b = _whole("batch", batch)
-    n_steps = _whole("n_tokens", n_tokens, 2 * b) // b
+    start = time.perf_counter()
+    trainer = Trainer(language, width, seed, embed=embed, batch=batch, threads=threads)
+    n_steps = _whole("n_tokens", n_tokens, 2 * trainer.batch) // trainer.batch
     wf = float(positive("warmup_fraction", warmup_fraction, unit="fraction", allow_zero=True))
     if wf >= 1:
         raise ValueError(f"warmup_fraction must be a fraction below 1, e.g. 0.05; got {wf!r}.")
     eta = float(positive("peak_lr", peak_lr))
     warmup = min(round(wf * n_steps), n_steps - 1)
-    v, k = language.vocab, language.order
-    start = time.perf_counter()
-    rng = np.random.default_rng(_whole("seed", seed, 0))
-    params = init_params(v, k, h, e, seed=seed)
-    m = {name: np.zeros_like(a) for name, a in params.items()}
-    s = {name: np.zeros_like(a) for name, a in params.items()}
-    b1, b2 = ADAM_BETAS
-    lrs = lr_schedule(np.arange(n_steps), n_steps, eta, warmup)
-    chunk = 64  # steps of data drawn at once: fewer calls into the sampler
-    with threadpool_limits(limits=_whole("threads", threads), user_api="blas"):
-        for t0 in range(0, n_steps, chunk):
-            steps = min(chunk, n_steps - t0)
-            ctx_all, tgt_all = language.sample_windows(steps * b, rng)
-            for j in range(steps):
-                t = t0 + j
-                sl = slice(j * b, (j + 1) * b)
-                _, grads = loss_and_grads(params, ctx_all[sl], tgt_all[sl])
-                # Bias corrections folded into the step size (Kingma & Ba 2015, §2).
-                step = lrs[t] * math.sqrt(1 - b2 ** (t + 1)) / (1 - b1 ** (t + 1))
-                for name in _PARAM_NAMES:
-                    g, mm, ss, p = grads[name], m[name], s[name], params[name]
-                    mm *= b1
-                    mm += (1 - b1) * g
-                    ss *= b2
-                    g *= g
-                    g *= 1 - b2
-                    ss += g
-                    np.sqrt(ss, out=g)
-                    g += ADAM_EPS
-                    np.divide(mm, g, out=g)
-                    g *= step
-                    p -= g
-        probs = predict_probs(params, language.contexts())
-    loss = language.expected_loss(probs)
-    d = n_steps * b
-    n_par = count_params(v, k, h, e)
-    return TrainResult(width=h, embed=e, n_params=n_par, n_tokens=d, loss=loss,
-                       flops=float(training_flops(n_par, d)),
-                       seconds=time.perf_counter() - start, n_steps=n_steps, batch=b,
-                       peak_lr=eta, seed=int(seed))
+    kind = {"cosine": "cosine", "wsd": "wsd"}.get(schedule)
+    if kind is None:
+        raise ValueError(f"unknown schedule {schedule!r}; accepted: 'cosine', 'wsd'.")
+    if kind == "cosine":
+        lrs = lr_schedule(np.arange(n_steps), n_steps, eta, warmup)
+    else:
+        cf = float(positive("cooldown_fraction", cooldown_fraction, unit="fraction"))
+        cooldown = round(cf * n_steps)
+        if cf > 1 or warmup + cooldown > n_steps:
+            raise ValueError(f"cooldown_fraction ({cf!r}) plus warmup_fraction must not exceed "
+                             "1; a cooldown of 0.2 is Hägele et al.'s.")
+        lrs = wsd_schedule(np.arange(n_steps), n_steps, eta, warmup, cooldown,
+                           _shape(cooldown_shape))
+    trainer.run(lrs)
+    loss = trainer.loss()
+    d = trainer.tokens
+    return TrainResult(width=trainer.width, embed=trainer.embed, n_params=trainer.n_params,
+                       n_tokens=d, loss=loss, flops=float(training_flops(trainer.n_params, d)),
+                       seconds=time.perf_counter() - start, n_steps=n_steps,
+                       batch=trainer.batch, peak_lr=eta, seed=trainer.seed, schedule=kind)

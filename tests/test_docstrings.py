@@ -15,7 +15,8 @@ import lessons
 
 # Modules that hold course maths; tooling packages (grading, explorers) have their own tests.
 MATH_MODULES = [
-    "architecture", "budget", "chinchilla", "data", "fitting", "flops", "hardware", "kaplan",
+    "architecture", "batch", "budget", "chinchilla", "cooldown_study", "data", "datalimits",
+    "fitting", "flops", "forecast", "hardware", "kaplan", "noise_study", "reconciliation",
     "memory", "models", "throughput",
     "mfu", "mup", "oracle", "overtraining", "returns", "study", "synthetic", "tinylm",
     "uncertainty",

@@ -156,3 +156,29 @@ class TestReturnsTable:
     def test_module_lists_public_names(self):
         assert set(returns.__all__) >= {"loss_at_compute", "gain_per_decade", "compute_for_loss",
                                         "gap_to_irreducible"}
+
+
+class TestPrecisionEffectiveParams:
+    """Kumar et al. (2024): N_eff = N(1 − e^(−(P/γ + n))), constants pinned to App. K Table 2."""
+
+    def test_constants_are_the_papers(self):
+        fit = returns.KUMAR_2024_WEIGHTS
+        assert (fit.gamma, fit.offset) == (2.6745, 0.3037)   # FACTS §13.14: γ_w, n_w
+        assert fit.cite.key == "kumar2024"
+
+    def test_formula(self):
+        n, p = 7e9, 4.0
+        want = n * (1 - math.exp(-(p / 2.6745 + 0.3037)))
+        assert returns.precision_effective_params(n, p) == pytest.approx(want, rel=1e-12)
+        # Without the offset (Eq. 3 as printed) four bits would be worth 0.776 N, not 0.835 N.
+        assert returns.precision_effective_params(n, p) / n == pytest.approx(0.835, abs=1e-3)
+
+    def test_more_bits_are_worth_more_and_never_more_than_n(self):
+        bits = np.array([2, 3, 4, 6, 8, 16, 32])
+        worth = returns.precision_effective_params(1e9, bits)
+        assert np.all(np.diff(worth) > 0) and np.all(worth < 1e9)
+
+    @pytest.mark.parametrize("bad", [0, -4, float("nan"), 128])
+    def test_bad_bits(self, bad):
+        with pytest.raises(ValueError):
+            returns.precision_effective_params(1e9, bad)

@@ -1,0 +1,174 @@
+"""Explorers of the chapter *Batch size, learning rate and schedules at scale*.
+
+Each factory wires controls to functions of :mod:`lessons.batch`, the measured tables of
+:mod:`lessons.noise_study` and :mod:`lessons.cooldown_study`, and :mod:`lessons.tinylm`'s
+schedules; the :class:`~lessons.explore.Explorer` core shows them live in Jupyter and as
+precomputed frames on the site. No formula lives here.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from . import batch, plots
+from .cooldown_study import load_cooldown_results
+from .explore import Control, Explorer
+from .noise_study import load_noise_results
+from .tinylm import lr_schedule, wsd_schedule
+
+__all__ = ["cooldown_explorer", "hyperparameter_explorer", "noise_scale_explorer"]
+
+#: Batch sizes the noise-scale explorer tries [windows]: ×4 steps from 64 to 65,536.
+_BATCHES = (64, 256, 1024, 4096, 16384, 65536)
+
+
+def noise_scale_explorer(results=None) -> Explorer:
+    """A point of the measured run × a batch size -> the noise scale and what the batch costs.
+
+    Parameters
+    ----------
+    results : NoiseResults, optional
+        The measured table; default the committed one (:func:`lessons.noise_study.
+        load_noise_results`).
+
+    Returns
+    -------
+    Explorer
+        Two sliders, the checkpoint [tokens trained] and the batch size [windows]; each frame
+        is a table: the loss, B_simple with its rough interval, and S/S_min, E/E_min at that
+        batch taking B_crit ≈ B_simple (:func:`lessons.batch.tradeoff`).
+
+    Examples
+    --------
+    >>> ex = noise_scale_explorer()
+    >>> ex.shape
+    (11, 6)
+    >>> "B_simple" in ex.frame()
+    True
+    """
+    res = load_noise_results() if results is None else results
+    _, _, b_simple = res.noise_scale()
+    low, high = res.b_simple_range()
+    tokens = tuple(int(t) for t in res.tokens)
+
+    def view(tokens_seen, batch_size):
+        i = tokens.index(tokens_seen)
+        steps, examples = batch.tradeoff(batch_size, b_simple[i])
+        return {
+            "Loss of the model here [nats/token]": float(res.loss[i]),
+            "B_simple = tr Σ / |G|² [windows]": float(b_simple[i]),
+            "B_simple, rough interval (±2 s.e. on |G|²), low [windows]": float(low[i]),
+            "B_simple, rough interval, high [windows]": "unbounded" if not np.isfinite(high[i])
+            else float(high[i]),
+            "Steps needed, S/S_min [ratio]": steps,
+            "Examples needed, E/E_min [ratio]": examples,
+            "Steps saved by doubling the batch [fraction]":
+                1.0 - float(batch.tradeoff(2 * batch_size, b_simple[i])[0]) / steps,
+        }
+
+    return Explorer(view, {
+        "tokens_seen": Control("Point of the run [tokens trained]", tokens,
+                               default=tokens[-1]),
+        "batch_size": Control("Batch size B [windows]", _BATCHES, default=256),
+    }, title="The measured noise scale, and what a batch size costs in steps and in data")
+
+
+#: Budgets of the hyperparameter explorer [FLOP] and context lengths [tokens].
+_BUDGETS = (1e20, 1e21, 1e22, 1e23, 1e24, 1e25)
+_CONTEXTS = (2048, 4096, 8192)
+
+
+def hyperparameter_explorer() -> Explorer:
+    """A compute budget and a context length -> DeepSeek LLM's model scale, data, batch and rate.
+
+    Returns
+    -------
+    Explorer
+        Two sliders, budget C [FLOP] and context length [tokens]; each frame is a table from
+        :func:`lessons.batch.deepseek_optimal`, :func:`~lessons.batch.deepseek_batch` and
+        :func:`~lessons.batch.deepseek_lr`, with the optimizer steps D/B it implies.
+
+    Examples
+    --------
+    >>> ex = hyperparameter_explorer()
+    >>> ex.shape
+    (6, 3)
+    >>> "sequences" in ex.frame()
+    True
+    """
+    def view(flops, seq_len):
+        m, d = batch.deepseek_optimal(flops)
+        b = batch.deepseek_batch(flops)
+        fitted = batch.DEEPSEEK_LLM.fitted_flops
+        return {
+            "Model scale M_opt (non-embedding FLOP per token) [FLOP/token]": m,
+            "Training tokens D_opt [tokens]": d,
+            "Batch B_opt [tokens]": b,
+            f"Batch B_opt in sequences of {seq_len:,} [sequences]": b / seq_len,
+            "Peak learning rate η_opt [dimensionless]": batch.deepseek_lr(flops),
+            "Optimizer steps D_opt/B_opt [steps]": d / b,
+            "Beyond the fitted budgets by [ratio]": flops / fitted[1],
+        }
+
+    return Explorer(view, {
+        "flops": Control("Compute budget C = M·D [FLOP]", _BUDGETS, default=1e23),
+        "seq_len": Control("Context length [tokens]", _CONTEXTS, default=4096),
+    }, title="DeepSeek LLM's laws: the batch and learning rate of a planned run")
+
+
+def cooldown_explorer(results=None) -> Explorer:
+    """A run length and a seed -> the two schedules, and the measured final losses.
+
+    Parameters
+    ----------
+    results : CooldownResults, optional
+        The measured table; default the committed one (:func:`lessons.cooldown_study.
+        load_cooldown_results`).
+
+    Returns
+    -------
+    Explorer
+        Two sliders, run length [tokens] and seed; each frame is a figure of the cosine
+        schedule and of the constant-rate trunk with that length's cooldown, and a table of the
+        measured losses and what each way costs.
+
+    Examples
+    --------
+    >>> ex = cooldown_explorer()
+    >>> ex.shape
+    (5, 2)
+    """
+    res = load_cooldown_results() if results is None else results
+    cfg = res.config
+    lengths = tuple(int(d) for d in cfg.lengths)
+
+    def view(n_tokens, seed):
+        i = lengths.index(n_tokens)
+        n = n_tokens // cfg.batch
+        steps = np.arange(n)
+        cosine_lr = lr_schedule(steps, n, cfg.cosine_lrs[i], round(cfg.warmup_fraction * n))
+        wsd_lr = wsd_schedule(steps, n, cfg.wsd_lr, cfg.warmup_steps,
+                              round(cfg.cooldown_fraction * n))
+        fig = plots.line(steps * cfg.batch, {"cosine, its own run": cosine_lr,
+                                             "trunk + 20 % (1-√) cooldown": wsd_lr},
+                         xlabel="Tokens trained [tokens]", ylabel="Learning rate [per step]",
+                         title=f"Two schedules for a run of {n_tokens:,} tokens")
+        cos = res.loss[res.pick("cosine", seed=seed) & (res.n_tokens == n_tokens)][0]
+        row = res.pick("wsd", seed=seed, fraction=cfg.cooldown_fraction, shape="1-sqrt") & (
+            res.n_tokens == n_tokens)
+        wsd, trunk = res.loss[row][0], res.branch_loss[row][0]
+        rows = {
+            "Cosine run, final loss [nats/token]": float(cos),
+            "Trunk + cooldown, final loss [nats/token]": float(wsd),
+            "Cooldown minus cosine [nats/token]": float(wsd - cos),
+            "Trunk at the branch point, before cooling down [nats/token]": float(trunk),
+            "Tokens of this cooldown alone [tokens]": float(cfg.cooldown_fraction * n_tokens),
+            "Tokens of the cosine run [tokens]": float(n_tokens),
+        }
+        return fig, rows
+
+    return Explorer(view, {
+        "n_tokens": Control("Run length [tokens]", lengths, default=lengths[-1]),
+        "seed": Control("Seed", tuple(cfg.seeds), default=cfg.seeds[0],
+                        names=tuple(str(s) for s in cfg.seeds)),
+    }, title="One constant-rate run with cooldowns, against a cosine run per length")

@@ -1,0 +1,122 @@
+"""lessons.forecast (fact sheet §13.8, §13.9, §13.12) and the tokens-per-parameter laws of
+lessons.overtraining (§4, §13.3, §13.12, §13.13).
+
+Pinned: GPT-4's 10,000× (loss) and 1,000× (HumanEval), Gadre et al.'s 300× for both models
+(not "6.9B with 20×": 20× is the downstream error), Llama 3's four orders of magnitude; the
+Llama 3 rounding trap (0.29·C^0.53 gives 10.5T tokens at 3.8e25, the legend's 16.3T); nanochat's
+measured ratio of 8 (commit ccf4b7f) and its later defaults.
+"""
+
+import numpy as np
+import pytest
+
+from lessons import chinchilla, fitting, forecast, oracle, overtraining
+
+
+class TestPublishedForecasts:
+    def test_compute_ratios(self):
+        by_name = {f.name: f for f in forecast.FORECASTS}
+        assert by_name["GPT-4, final loss"].compute_ratio == 1e4
+        assert by_name["GPT-4, HumanEval pass rate"].compute_ratio == 1e3
+        assert by_name["Gadre et al., 1.4B on 900B tokens and 6.9B on 138B, loss"] \
+            .compute_ratio == 300
+        assert by_name["Gadre et al., the same two models, downstream top-1 error"] \
+            .compute_ratio == 20
+        assert by_name["Llama 3 405B, ARC-Challenge accuracy"].compute_ratio == 1e4
+        assert all(f.cite.confidence == "READ" for f in forecast.FORECASTS)
+
+
+@pytest.fixture(scope="module")
+def public():
+    lab = oracle.Oracle(budget_flops=200 * 10**18)
+    return lab, forecast.frontier_from_oracle(lab, lab.target_flops / 1000)
+
+
+class TestFrontierFromOracle:
+    def test_budgets_and_cost(self, public):
+        lab, pts = public
+        np.testing.assert_allclose(pts.flops, lab.target_flops / 1000 / 10.0 ** np.arange(4)[::-1])
+        assert pts.spent == lab.spent <= lab.budget
+        assert pts.spent <= 1.12 * 7 * lab.target_flops / 1000
+
+    def test_bottoms_lie_on_the_hidden_frontier(self, public):
+        """Each bracketed bottom is within 1 % of the true compute-optimal loss at its budget."""
+        lab, pts = public
+        truth = lab._Oracle__truth
+        assert pts.bracketed.all()
+        true = chinchilla.loss(*chinchilla.compute_optimal(pts.flops, truth), truth,
+                               check_units=False)
+        np.testing.assert_allclose(pts.loss, true, rtol=0.01)
+
+    def test_forecast_at_a_thousandth_lands_within_a_tenth_of_a_nat(self, public):
+        lab, pts = public
+        law = fitting.fit_compute_law(pts.flops, pts.loss)
+        k, a = chinchilla.fit_power_law(pts.flops, pts.n_params)
+        score = lab.evaluate(k * lab.target_flops**a, law.predict(lab.target_flops))
+        assert score.loss_error < 0.02 and score.n_factor < 1.2
+        assert law.extrapolation(lab.target_flops) == pytest.approx(1000)
+
+    def test_refuses(self):
+        lab = oracle.Oracle()
+        with pytest.raises(ValueError, match="Oracle"):
+            forecast.frontier_from_oracle("lab", 1e15)
+        with pytest.raises(ValueError, match="sizes"):
+            forecast.frontier_from_oracle(lab, 1e15, sizes=2)
+        with pytest.raises(oracle.BudgetExceeded):
+            forecast.frontier_from_oracle(lab, lab.target_flops / 10)
+
+
+class TestRatiosInTheWild:
+    def test_nanochat_history(self):
+        ratios = {r.commit: r.ratio for r in overtraining.NANOCHAT_RATIOS}
+        assert ratios == {"ccf4b7f": 8.0, "413e91a": 4.0, "c8d93be": 10.5, "1cd94d7": 12.0}
+        assert all(r.cite.key == "nanochat" for r in overtraining.NANOCHAT_RATIOS)
+
+    def test_llama3_rounding_trap(self):
+        """0.29·C^0.53 gives 1.05e13 tokens at 3.8e25, not the paper's 16.55T; the legend's
+        0.299·C^0.537 gives 1.63e13."""
+        rounded = chinchilla.LLAMA3_TOKEN_LAW_ROUNDED.tokens(3.8e25)
+        legend = chinchilla.LLAMA3_TOKEN_LAW.tokens(3.8e25)
+        assert rounded == pytest.approx(1.05e13, rel=0.01)
+        assert legend == pytest.approx(1.63e13, rel=0.01)
+        assert abs(legend - 16.55e12) < 0.02 * 16.55e12 < abs(rounded - 16.55e12)
+
+    def test_law_ratios(self):
+        r = overtraining.law_tokens_per_param(5.76e23)
+        assert r["Chinchilla, 2024 refit"] == pytest.approx(18.4, abs=0.1)
+        assert r["Chinchilla, rounded constants"] == pytest.approx(92.6, abs=0.1)
+        # Llama 3: D = 0.299 C^0.537, N = C/(6D).
+        d = 0.299 * 5.76e23**0.537
+        assert r["Llama 3 (legend: 0.299, 0.537)"] == pytest.approx(d / (5.76e23 / (6 * d)))
+        # DeepSeek: D_opt / (M_opt / 6), which falls with C because a = 0.5243 > 0.5.
+        later = overtraining.law_tokens_per_param(5.76e25)["DeepSeek LLM (M/6 as N)"]
+        assert later < r["DeepSeek LLM (M/6 as N)"]
+        assert later / r["DeepSeek LLM (M/6 as N)"] == pytest.approx(100 ** (0.4757 - 0.5243))
+        assert r["Kaplan (non-embedding N)"] < 1
+
+
+class TestRatiosAgainstFacts:
+    """The numbers of 'Tokens per parameter in the wild', pinned to the fact sheet §13.3, §13.12."""
+
+    def test_llama3_reported_allocation(self):
+        r = overtraining.LLAMA3_REPORTED
+        assert (r.flops, r.n_params, r.n_tokens) == (3.8e25, 402e9, 16.55e12)
+        assert r.cite.key == "llama3"
+        # 6·402B·16.55T = 3.99e25: the reported pair spends more than the stated budget.
+        assert 6 * r.n_params * r.n_tokens == pytest.approx(3.99e25, rel=2e-3)
+
+    def test_deepseek_table_4(self):
+        got = {e.data: (e.a, e.b) for e in overtraining.ALLOCATION_EXPONENTS}
+        assert got == {"OpenAI (OpenWebText2)": (0.73, 0.27),
+                       "Chinchilla (MassiveText)": (0.49, 0.51),
+                       "DeepSeek, early data": (0.450, 0.550),
+                       "DeepSeek, current data": (0.524, 0.476),
+                       "DeepSeek, OpenWebText2": (0.578, 0.422)}
+        assert all(e.a + e.b == pytest.approx(1.0) for e in overtraining.ALLOCATION_EXPONENTS)
+
+    def test_ratio_growth(self):
+        assert overtraining.ratio_growth_per_decade(0.5, 0.5) == 1.0
+        # Kaplan-like exponents: D/N falls by 10^0.46 ≈ 2.9 per decade.
+        assert overtraining.ratio_growth_per_decade(0.73, 0.27) == pytest.approx(10 ** -0.46)
+        with pytest.raises(ValueError):
+            overtraining.ratio_growth_per_decade(-0.5, 0.5)
