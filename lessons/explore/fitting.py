@@ -6,9 +6,11 @@ stays a set of frames computed when the page is built (:class:`lessons.explore.c
 
 from __future__ import annotations
 
+import numpy as np
+
 from .core import Control, Explorer
 
-__all__ = ["plan_range_explorer"]
+__all__ = ["forecast_explorer", "plan_range_explorer"]
 
 
 #: Target losses of the plan-range explorer [nats/token]: from easy to near the refit's E.
@@ -78,3 +80,59 @@ def plan_range_explorer(boot=None, fit=None) -> Explorer:
                          default=PRICE_RANGE_PER_HOUR[0],
                          names=tuple(f"${p:g}" for p in PRICE_RANGE_PER_HOUR)),
     }, title="What does a target loss cost? A range, not a number")
+
+
+#: Seeds of the hidden law besides the public one.
+_OTHER_SEEDS = (1, 2, 3)
+_RATIOS = (1e-3, 1e-4, 1e-5)
+#: The forecasting lab: 100 times the oracle's default budget, so that even the largest runs
+#: of a fit at 1/1,000 of the target fit in it.
+FORECAST_FACTOR = 100
+
+
+def forecast_explorer() -> Explorer:
+    """An oracle seed × how far below the target the runs stop -> the forecast and its error.
+
+    Returns
+    -------
+    Explorer
+        Two sliders, the seed of the hidden law and the largest fitted budget as a fraction of
+        the target [fraction]; each frame is a figure of the IsoFLOP bottoms, the fitted
+        L(C) = a·C^b + c and the true loss at the target, and a table of the errors.
+
+    Examples
+    --------
+    >>> forecast_explorer().shape
+    (4, 3)
+    """
+    from .. import chinchilla, fitting, forecast, oracle, plots
+
+    seeds = (oracle.PUBLIC_SEED, *_OTHER_SEEDS)
+
+    def view(seed, ratio):
+        lab = oracle.Oracle(budget_flops=FORECAST_FACTOR * oracle.DEFAULT_BUDGET, seed=seed)
+        pts = forecast.frontier_from_oracle(lab, lab.target_flops * ratio)
+        law = fitting.fit_compute_law(pts.flops, pts.loss)
+        k, a = chinchilla.fit_power_law(pts.flops, pts.n_params)
+        predicted = float(law.predict(lab.target_flops))
+        score = lab.evaluate(k * lab.target_flops**a, predicted)
+        grid = np.geomspace(pts.flops[0], lab.target_flops, 60)
+        fig = plots.line(grid, {"fitted L(C) = a·C^b + c": law.predict(grid)},
+                         xlabel="Compute per run [FLOP]", ylabel="Loss [nats/token]",
+                         logx=True, title=f"Forecast from runs {1 / ratio:,.0f}× smaller")
+        plots.scatter(pts.flops, pts.loss, ax=fig.axes[0], label="IsoFLOP bottoms (fitted)",
+                      xlabel="Compute per run [FLOP]", ylabel="Loss [nats/token]", logx=True)
+        plots.mark(fig, lab.target_flops, score.true_loss, "true loss")
+        return fig, {
+            "Forecast loss at the target [nats/token]": predicted,
+            "True loss at the target [nats/token]": score.true_loss,
+            "Forecast minus truth [nats/token]": predicted - score.true_loss,
+            "Fitted floor c [nats/token]": law.c,
+            "Forecast size over the true optimum [ratio]": score.n_params / score.true_n_params,
+        }
+
+    return Explorer(view, {
+        "seed": Control("Seed of the hidden law", seeds, default=oracle.PUBLIC_SEED,
+                        names=tuple(str(s) for s in seeds)),
+        "ratio": Control("Largest fitted run / target [fraction]", _RATIOS, default=1e-3),
+    }, title="Forecasting the loss of a run from runs 1,000 to 100,000 times smaller")

@@ -6,8 +6,9 @@ A closed form (Kaplan's Table 6 and Hoffmann et al.'s Eq. 4), computed in the pa
 from __future__ import annotations
 
 from .computed import ComputedView, Field, Output
+from .core import Control, Explorer
 
-__all__ = ["kaplan_explorer", "kaplan_view"]
+__all__ = ["kaplan_explorer", "kaplan_view", "reconciliation_explorer"]
 
 #: Kaplan's two ways of reading a budget: all of it is C_min, or training runs at B_crit.
 _ACCOUNTING_NAMES = ("C_min = C", "at B_crit: C_min = C/2")
@@ -120,3 +121,48 @@ def kaplan_explorer() -> ComputedView:
         Output("fit.tokens_per_param", "{fit}: D/N [tokens/parameter]",
                section="Chinchilla-style fit"),
     ], title="Kaplan's compute-optimal allocation (Table 6) next to a Chinchilla fit")
+
+
+#: Fits the reconciliation explorer offers (names of lessons.chinchilla.FITS).
+_RECONCILED_FITS = ("besiroglu2024", "hoffmann2022_tex", "hoffmann2022")
+#: Windows of non-embedding compute the reconciliation explorer fits over: two decades each,
+#: centred from 10^14 to 10^24 FLOP.
+_CENTRES = (1e14, 1e16, 1e18, 1e20, 1e22, 1e24)
+
+
+def reconciliation_explorer() -> Explorer:
+    """A Chinchilla fit and a compute window -> the exponent Kaplan's counting would read off.
+
+    Returns
+    -------
+    Explorer
+        Two sliders, fit [name] and the centre of a two-decade window of non-embedding compute
+        [FLOP]; each frame is a table from :func:`lessons.reconciliation.local_exponent` and
+        :func:`~lessons.reconciliation.non_embedding_optimum`.
+
+    Examples
+    --------
+    >>> ex = reconciliation_explorer()
+    >>> ex.shape
+    (3, 6)
+    """
+    from .. import chinchilla, kaplan, reconciliation
+
+    def view(fit, centre):
+        f = chinchilla.get_fit(fit)
+        n_ne = reconciliation.non_embedding_optimum(centre, f)
+        n_t = kaplan.total_params(n_ne)
+        return {
+            "Exponent read off with non-embedding counts, this window [dimensionless]":
+                reconciliation.local_exponent(centre / 10, centre * 10, f),
+            "The fit's own exponent β/(α+β) [dimensionless]": f.a,
+            "Kaplan's exponent [dimensionless]": kaplan.KAPLAN_2020.n_opt_exp,
+            "Optimal non-embedding size at the centre [parameters]": n_ne,
+            "Its total size, N_E + ω·N_E^(1/3) [parameters]": n_t,
+            "Embedding share of the total [fraction]": 1.0 - n_ne / n_t,
+        }
+
+    return Explorer(view, {
+        "fit": Control("Chinchilla fit", _RECONCILED_FITS, default="besiroglu2024"),
+        "centre": Control("Centre of the compute window C_E [FLOP]", _CENTRES, default=1e16),
+    }, title="Counting non-embedding parameters at small scale turns 0.5 into about 0.75")

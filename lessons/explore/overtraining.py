@@ -10,8 +10,9 @@ from __future__ import annotations
 import math
 
 from .computed import ComputedView, Field, Output
+from .core import Control, Explorer
 
-__all__ = ["inference_explorer", "lifetime_view"]
+__all__ = ["inference_explorer", "lifetime_view", "ratio_by_law_explorer"]
 
 #: Points of the chart's curve of lifetime compute against model size.
 _CURVE_POINTS = 49
@@ -117,3 +118,34 @@ def inference_explorer() -> ComputedView:
         Output("optimal_flops", "Lifetime FLOPs, lifetime-optimal model [FLOP]"),
         Output("saved_fraction", "Lifetime compute saved", "percent"),
     ], title="Same loss, least training + inference compute (Sardana et al.)")
+
+
+_RATIO_BUDGETS = (1e20, 1e21, 1e22, 1e23, 1e24, 1e25, 1e26)
+
+
+def ratio_by_law_explorer() -> Explorer:
+    """A compute budget -> the tokens per parameter each published allocation law sets.
+
+    Returns
+    -------
+    Explorer
+        One slider, the budget [FLOP]; each frame is a table from
+        :func:`lessons.overtraining.law_tokens_per_param`.
+
+    Examples
+    --------
+    >>> ratio_by_law_explorer().shape
+    (7,)
+    """
+    from .. import chinchilla, overtraining
+
+    def view(flops):
+        rows = {f"{k} [tokens/parameter]": v
+                for k, v in overtraining.law_tokens_per_param(flops).items()}
+        rows["Chinchilla's own run, for comparison [tokens/parameter]"] = (
+            chinchilla.CHINCHILLA_TOKENS_PER_PARAM)
+        return rows
+
+    return Explorer(view, {"flops": Control("Compute budget C [FLOP]", _RATIO_BUDGETS,
+                                            default=1e23)},
+                    title="Tokens per parameter: a property of a law and a budget, not a constant")

@@ -5,9 +5,12 @@ A closed form (the compute-optimal loss of a fitted law), computed in the page o
 
 from __future__ import annotations
 
-from .computed import ComputedView, Field, Output
+import numpy as np
 
-__all__ = ["returns_explorer", "returns_view"]
+from .computed import ComputedView, Field, Output
+from .core import Control, Explorer
+
+__all__ = ["data_limits_explorer", "emergence_explorer", "returns_explorer", "returns_view"]
 
 #: Budgets of the chart: 10^17 to 10^29 FLOP, 5 points per decade.
 _CHART_BUDGETS = tuple(10 ** (17 + k / 5) for k in range(61))
@@ -91,3 +94,99 @@ def returns_explorer() -> ComputedView:
         Output("n_tokens", "Compute-optimal D [tokens]"),
         Output("tokens_per_param", "D/N [tokens/parameter]"),
     ], title="What the next 10× of compute buys")
+
+
+#: Unique tokens and budgets of the data-limits explorer [tokens], [FLOP].
+_UNIQUE = (1e9, 5e9, 2e10, 1e11)
+_DATA_BUDGETS = (1e20, 1e21, 1e22, 1e23)
+
+
+def data_limits_explorer() -> Explorer:
+    """Unique tokens × budget -> the data-constrained optimum, against unlimited data.
+
+    Returns
+    -------
+    Explorer
+        Two sliders, unique tokens [tokens] and budget [FLOP]; each frame is a table from
+        :func:`lessons.datalimits.optimal_allocation` at those unique tokens and with 1,000 times
+        more.
+
+    Examples
+    --------
+    >>> data_limits_explorer().shape
+    (4, 4)
+    """
+    from .. import datalimits
+
+    def view(unique_tokens, flops):
+        plan = datalimits.optimal_allocation(flops, unique_tokens)
+        free = datalimits.optimal_allocation(flops, 1000 * unique_tokens)
+        return {
+            "Model size at the optimum [parameters]": plan.n_params,
+            "Training tokens, repeats included [tokens]": plan.n_tokens,
+            "Epochs over the unique data [epochs]": plan.epochs,
+            "What the last epoch adds, of a fresh one [fraction]":
+                datalimits.epoch_value(max(1, int(np.ceil(plan.epochs)))),
+            "Predicted loss [nats/token]": plan.loss,
+            "The same budget with unlimited data: model [parameters]": free.n_params,
+            "The same budget with unlimited data: loss [nats/token]": free.loss,
+        }
+
+    return Explorer(view, {
+        "unique_tokens": Control("Unique tokens available U_D [tokens]", _UNIQUE, default=5e9),
+        "flops": Control("Compute budget C [FLOP]", _DATA_BUDGETS, default=1e21),
+    }, title="When unique data run out: epochs, model size and loss (Muennighoff et al.)")
+
+
+_ANSWER_TOKENS = (1, 2, 5, 10, 20, 50)
+
+
+def emergence_explorer(results=None) -> Explorer:
+    """Answer length -> exact match and token edit distance along the course's own models.
+
+    Parameters
+    ----------
+    results : StudyResults, optional
+        The course's scaling study; default the committed table.
+
+    Returns
+    -------
+    Explorer
+        One slider, the answer length k [tokens]; each frame is a figure of exact match and of
+        the share of tokens right against compute, from :func:`lessons.returns.exact_match` and
+        :func:`~lessons.returns.token_edit_distance`, taking each model's loss above the
+        entropy rate as its per-token loss on a task with one right answer.
+
+    Examples
+    --------
+    >>> emergence_explorer().shape
+    (6,)
+    """
+    from .. import plots, returns
+    from ..study import load_results
+
+    res = load_results() if results is None else results
+    best = _frontier(res)
+
+    def view(answer_tokens):
+        c, gap = best
+        fig = plots.line(c, {
+            "exact match, exp(−k·L)": returns.exact_match(gap, answer_tokens),
+            "tokens right, 1 − distance/k": 1 - returns.token_edit_distance(
+                gap, answer_tokens) / answer_tokens},
+            xlabel="Training compute of the best model [FLOP]",
+            ylabel="Score [fraction]", logx=True,
+            title=f"A {answer_tokens}-token answer, on the course's models")
+        return fig
+
+    return Explorer(view, {"answer_tokens": Control("Answer length k [tokens]", _ANSWER_TOKENS,
+                                                    default=10)},
+                    title="Emergence from a smooth loss: exact match against a per-token score")
+
+
+def _frontier(res):
+    """The lowest loss reached at or below each compute of the study, above the entropy."""
+    order = np.argsort(res.flops)
+    c = res.flops[order]
+    best = np.minimum.accumulate(res.loss[order])
+    return c, best - res.entropy

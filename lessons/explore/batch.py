@@ -1,20 +1,17 @@
 """Explorers of the chapter *Batch size, learning rate and schedules at scale*.
 
-Each factory wires controls to functions of :mod:`lessons.batch`, the measured tables of
+The noise scale and the cooldowns are measurements (numpy training runs, committed as tables),
+so these views are frames computed when the page is built (:class:`lessons.explore.core.
+Explorer`), each wired to functions of :mod:`lessons.batch`, the measured tables of
 :mod:`lessons.noise_study` and :mod:`lessons.cooldown_study`, and :mod:`lessons.tinylm`'s
-schedules; the :class:`~lessons.explore.Explorer` core shows them live in Jupyter and as
-precomputed frames on the site. No formula lives here.
+schedules. No formula lives here.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from . import batch, plots
-from .cooldown_study import load_cooldown_results
-from .explore import Control, Explorer
-from .noise_study import load_noise_results
-from .tinylm import lr_schedule, wsd_schedule
+from .core import Control, Explorer
 
 __all__ = ["cooldown_explorer", "hyperparameter_explorer", "noise_scale_explorer"]
 
@@ -46,6 +43,9 @@ def noise_scale_explorer(results=None) -> Explorer:
     >>> "B_simple" in ex.frame()
     True
     """
+    from .. import batch
+    from ..noise_study import load_noise_results
+
     res = load_noise_results() if results is None else results
     _, _, b_simple = res.noise_scale()
     low, high = res.b_simple_range()
@@ -96,6 +96,8 @@ def hyperparameter_explorer() -> Explorer:
     >>> "sequences" in ex.frame()
     True
     """
+    from .. import batch
+
     def view(flops, seq_len):
         m, d = batch.deepseek_optimal(flops)
         b = batch.deepseek_batch(flops)
@@ -138,6 +140,10 @@ def cooldown_explorer(results=None) -> Explorer:
     >>> ex.shape
     (5, 2)
     """
+    from .. import plots
+    from ..cooldown_study import load_cooldown_results
+    from ..tinylm import lr_schedule, wsd_schedule
+
     res = load_cooldown_results() if results is None else results
     cfg = res.config
     lengths = tuple(int(d) for d in cfg.lengths)
