@@ -29,12 +29,14 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ._validate import broadcast, output, positive, raw_count
+from .chinchilla import FittedRange
 from .sources import Cite
 
 __all__ = [
     "DEEPSEEK_LLM",
     "DEEPSEEK_7B",
     "DeepSeekArchitecture",
+    "FITTED_RANGE",
     "HyperparameterLaw",
     "MIN_FLOPS",
     "NOISE_SCALE_CITES",
@@ -122,6 +124,11 @@ DEEPSEEK_LLM = HyperparameterLaw(
                            "D_opt = 5.8316 C^0.4757"),
     },
 )
+
+
+#: The budgets DeepSeek LLM's batch and learning-rate laws were fitted on: beyond them a value is
+#: an extrapolation (:func:`lessons.chinchilla.extrapolation` says by how much).
+FITTED_RANGE = FittedRange(flops=DEEPSEEK_LLM.fitted_flops, cite=DEEPSEEK_LLM.cites["fitted_flops"])
 
 
 @dataclass(frozen=True)

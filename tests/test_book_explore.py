@@ -203,12 +203,22 @@ class TestChapterExplorers:
         assert format_number(c) in html
 
     def test_the_frame_explorers_left_need_a_fit_or_a_simulation(self):
-        """Closed forms compute in the page; only μP's sweeps and the bootstrap stay frames."""
+        """Closed forms compute in the page; only fits, optimisations, simulations and
+        measurements stay frames."""
         from lessons import explore
 
         frames = {name for name in explore.__all__ if name.endswith("_explorer")
                   and name not in {v.__name__ for v in explore.COMPUTED_VIEWS.values()}}
-        assert frames == {"mup_explorer", "plan_range_explorer"}
+        assert frames == {
+            "mup_explorer",             # numpy training runs
+            "plan_range_explorer",      # a thousand bootstrap refits
+            "noise_scale_explorer",     # measured on the course's model
+            "cooldown_explorer",        # measured on the course's model
+            "emergence_explorer",       # the course's measured scaling study
+            "reconciliation_explorer",  # a power-law fit over each compute window
+            "data_limits_explorer",     # a numerical optimisation of the data-constrained law
+            "forecast_explorer",        # runs on the oracle and a fit of L(C)
+        }
 
 
 class TestComputedView:
@@ -279,6 +289,7 @@ class TestComputedView:
                          links={"price": {"from": "gpu", "values": {}}})
 
     @pytest.mark.parametrize("name", [
+        "batch.hyperparameter_view", "overtraining.ratio_view",
         "budgets.planner_view", "chinchilla.isoflop_view", "chinchilla.missizing_view",
         "flops.compute_view", "flops.days_view", "kaplan.kaplan_view", "mfu.mfu_view",
         "overtraining.lifetime_view", "returns.returns_view"])

@@ -27,6 +27,7 @@ import numpy as np
 import pytest
 
 from lessons import (
+    batch,
     budget,
     chinchilla,
     flops,
@@ -38,6 +39,7 @@ from lessons import (
     throughput,
     uncertainty,
 )
+from lessons.explore import batch as ex_batch
 from lessons.explore import budgets as ex_budgets
 from lessons.explore import chinchilla as ex_chinchilla
 from lessons.explore import flops as ex_flops
@@ -410,11 +412,39 @@ def test_returns_of_loss(js, name):
             [[c] for c in zipped(logu(1.5, 5.0), pick(FITS))])
 
 
+# --- lessons.batch ----------------------------------------------------------------------------
+
+@pytest.mark.parametrize("name", ["deepseek_batch", "deepseek_lr", "deepseek_optimal"])
+def test_deepseek_laws(js, name):
+    compare(js, f"batch.{name}", getattr(batch, name), [[[c]] for c in logu(1e11, 1e30)])
+
+
+def test_token_law(js):
+    laws = {"legend": chinchilla.LLAMA3_TOKEN_LAW, "text": chinchilla.LLAMA3_TOKEN_LAW_ROUNDED}
+
+    def py(which, c):
+        return laws[which].tokens(c)
+
+    k = inpage.constants()["chinchilla"]
+    js_laws = {"legend": k["LLAMA3_TOKEN_LAW"], "text": k["LLAMA3_TOKEN_LAW_ROUNDED"]}
+    cases = zipped(pick(list(laws)), logu(1e15, 1e30))
+    encoded = [{"args": _encode([js_laws[w], c])} for w, c in cases]
+    page = js.evaluate("([p, c]) => mirror(p, c)", ["chinchilla.TokenLaw.tokens", encoded])
+    problems = [d for (w, c), got in zip(cases, page, strict=True)
+                for d in _differences(_python(py, {"args": [w, c]}), got, f"{w} {c}")]
+    assert not problems, problems[:8]
+
+
 # --- lessons.overtraining ---------------------------------------------------------------------
 
 def test_tokens_per_param(js):
     compare(js, "overtraining.tokens_per_param", overtraining.tokens_per_param,
             [[c] for c in zipped(logu(1e2, 1e13), logu(1e2, 1e15))])
+
+
+def test_law_tokens_per_param(js):
+    compare(js, "overtraining.law_tokens_per_param", overtraining.law_tokens_per_param,
+            [[[c]] for c in logu(1e15, 1e30)])
 
 
 def test_optimal_tokens_for_params(js):
@@ -658,6 +688,16 @@ def test_kaplan_view(js):
 def test_returns_view(js):
     compare_view(js, "returns.returns_view", ex_returns.returns_view, _view_cases({
         "fit": pick(list(chinchilla.FITS), 60), "flops_budget": logu(1e12, 1e30, 60)}))
+
+
+def test_hyperparameter_view(js):
+    compare_view(js, "batch.hyperparameter_view", ex_batch.hyperparameter_view, _view_cases({
+        "flops_budget": logu(1e12, 1e30, 60), "seq_len": logu(128, 1e6, 60)}))
+
+
+def test_ratio_view(js):
+    compare_view(js, "overtraining.ratio_view", ex_overtraining.ratio_view, _view_cases({
+        "flops_budget": logu(1e15, 1e30, 60)}))
 
 
 def test_lifetime_view(js):

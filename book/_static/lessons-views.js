@@ -270,6 +270,32 @@
     return {values: values, chart: chart, warning: L.chinchilla.extrapolation(nd[0], null, c)};
   }
 
+  // --- lessons.explore.batch -----------------------------------------------------------
+
+  var HYPER_BUDGETS = range(41).map(function (k) { return Math.pow(10, 17 + k / 4); });
+
+  /** lessons.explore.batch.hyperparameter_view */
+  function hyperparameter_view(i) {
+    var c = i.flops_budget;
+    var md = L.batch.deepseek_optimal(c);
+    var b = L.batch.deepseek_batch(c);
+    var seq = L._validate.positive("seq_len", i.seq_len, {unit: "tokens"});
+    var values = {flops_per_token: md[0], n_tokens: md[1], batch_tokens: b,
+                  batch_sequences: b / seq, lr: L.batch.deepseek_lr(c), steps: md[1] / b};
+    var xs = HYPER_BUDGETS.slice();
+    var span = L.constants.batch.FITTED_RANGE;
+    var low = span.flops[0], high = span.flops[1];
+    var chart = {title: "DeepSeek LLM's batch against budget", xlabel: "Compute C [FLOP]",
+                 ylabel: "Batch B_opt [tokens]", logx: true, logy: true, series: [
+                   {label: "B_opt = 0.2920·C^0.3271", style: "solid", x: xs,
+                    y: xs.map(function (x) { return L.batch.deepseek_batch(x); })},
+                   {label: "fitted budgets", style: "dashed", x: [low, high],
+                    y: [L.batch.deepseek_batch(low), L.batch.deepseek_batch(high)]}],
+                 marks: [{label: "your budget", x: c, y: b}]};
+    return {values: values, chart: chart,
+            warning: L.chinchilla.extrapolation(null, null, c, span)};
+  }
+
   // --- lessons.explore.overtraining -----------------------------------------------------
 
   /** lessons.explore.overtraining.lifetime_view */
@@ -396,11 +422,41 @@
                     marks: m ? [{label: "your log", x: i.tokens_per_device, y: m}] : []}};
   }
 
+  // --- lessons.explore.overtraining: tokens per parameter by law -------------------------
+
+  var RATIO_KEYS = [["Chinchilla, 2024 refit", "besiroglu2024"],
+                    ["Chinchilla, rounded constants", "hoffmann2022"],
+                    ["Llama 3 (legend: 0.299, 0.537)", "llama3"],
+                    ["Llama 3 (text: 0.29, 0.53)", "llama3_rounded"],
+                    ["DeepSeek LLM (M/6 as N)", "deepseek"],
+                    ["Kaplan (non-embedding N)", "kaplan"]];
+  var RATIO_BUDGETS = range(37).map(function (k) { return Math.pow(10, 18 + k / 4); });
+
+  /** lessons.explore.overtraining.ratio_view */
+  function ratio_view(i) {
+    var c = i.flops_budget;
+    var ratios = L.overtraining.law_tokens_per_param(c);
+    var values = {};
+    RATIO_KEYS.forEach(function (pair) { values[pair[1]] = ratios[pair[0]]; });
+    values.chinchilla_run = L.constants.chinchilla.CHINCHILLA_TOKENS_PER_PARAM;
+    var xs = RATIO_BUDGETS.slice();
+    var curves = xs.map(function (x) { return L.overtraining.law_tokens_per_param(x); });
+    var chart = {title: "Tokens per parameter against budget, by law",
+                 xlabel: "Training compute C [FLOP]", ylabel: "D/N [tokens/parameter]",
+                 logx: true, logy: true, marks: [],
+                 series: RATIO_KEYS.map(function (pair) {
+                   return {label: pair[0], style: pair[1] === "kaplan" ? "dashed" : "solid",
+                           x: xs, y: curves.map(function (r) { return r[pair[0]]; })};
+                 })};
+    return {values: values, chart: chart, warning: L.chinchilla.extrapolation(null, null, c)};
+  }
+
   L.explore.budgets = {planner_view: planner_view};
   L.explore.chinchilla = {isoflop_view: isoflop_view, missizing_view: missizing_view};
   L.explore.kaplan = {kaplan_view: kaplan_view, kaplan_note: kaplan_note};
   L.explore.returns = {returns_view: returns_view};
-  L.explore.overtraining = {lifetime_view: lifetime_view};
+  L.explore.overtraining = {lifetime_view: lifetime_view, ratio_view: ratio_view};
+  L.explore.batch = {hyperparameter_view: hyperparameter_view};
   L.explore.flops = {compute_view: compute_view, days_view: days_view};
   L.explore.mfu = {mfu_view: mfu_view};
 })(typeof window !== "undefined" ? window : globalThis);

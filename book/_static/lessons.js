@@ -412,6 +412,15 @@
                      flops: ["C", "FLOP"]};
 
   var chinchilla = {
+    /** lessons.chinchilla.TokenLaw: a law D*(C) = A·C^alpha given as {A, alpha}. */
+    TokenLaw: {
+      /** lessons.chinchilla.TokenLaw.tokens: D*(C) = A·C^alpha [tokens]. */
+      tokens: function (law, c) {
+        var x = raw_count("flops", c, {minimum: K.chinchilla.MIN_FLOPS, unit: "FLOP",
+                                       example: "flops=3.8e25"});
+        return law.A * Math.pow(x, law.alpha);
+      }
+    },
     /** lessons.chinchilla.get_fit: a fit object, or the published fit of that name. */
     get_fit: function (fit) {
       if (fit === undefined) { fit = "besiroglu2024"; }
@@ -578,6 +587,33 @@
     }
   };
 
+  // --- lessons.batch --------------------------------------------------------------------------
+
+  function dsFlops(c) {
+    return raw_count("flops", c, {minimum: K.batch.MIN_FLOPS, unit: "FLOP",
+                                  example: "flops=1e21 (a budget in FLOP, not PF-days)"});
+  }
+
+  /* DeepSeek LLM's laws with their published constants (Python's default `law`). */
+  var batch = {
+    /** lessons.batch.deepseek_batch: B_opt = 0.2920·C^0.3271 [tokens] (DeepSeek LLM Eq. 1). */
+    deepseek_batch: function (c) {
+      var x = dsFlops(c), law = K.batch.DEEPSEEK_LLM;
+      return law.batch_coef * Math.pow(x, law.batch_exp);
+    },
+    /** lessons.batch.deepseek_lr: η_opt = 0.3118·C^−0.1250 (DeepSeek LLM Eq. 1). */
+    deepseek_lr: function (c) {
+      var x = dsFlops(c), law = K.batch.DEEPSEEK_LLM;
+      return law.lr_coef * Math.pow(x, law.lr_exp);
+    },
+    /** lessons.batch.deepseek_optimal: [M_opt [FLOP/token], D_opt [tokens]] (Eq. 4). */
+    deepseek_optimal: function (c) {
+      var x = dsFlops(c), law = K.batch.DEEPSEEK_LLM;
+      return [law.m_opt_coef * Math.pow(x, law.m_opt_exp),
+              law.d_opt_coef * Math.pow(x, law.d_opt_exp)];
+    }
+  };
+
   // --- lessons.overtraining -------------------------------------------------------------------
 
   function otN(n) {
@@ -596,6 +632,26 @@
       var n = otN(n_params);
       var d = otD(n_tokens);
       return d / n;
+    },
+    /** lessons.overtraining.law_tokens_per_param: D/N at a budget under each published law. */
+    law_tokens_per_param: function (c) {
+      var x = positive("flops", c, {unit: "FLOP"});
+      var out = {};
+      [["Chinchilla, 2024 refit", "besiroglu2024"],
+       ["Chinchilla, rounded constants", "hoffmann2022"]].forEach(function (pair) {
+        var nd = chinchilla.compute_optimal(x, pair[1]);
+        out[pair[0]] = nd[1] / nd[0];
+      });
+      [["Llama 3 (legend: 0.299, 0.537)", K.chinchilla.LLAMA3_TOKEN_LAW],
+       ["Llama 3 (text: 0.29, 0.53)", K.chinchilla.LLAMA3_TOKEN_LAW_ROUNDED]].forEach(
+        function (pair) {
+          var d = chinchilla.TokenLaw.tokens(pair[1], x);
+          out[pair[0]] = d / (x / (6.0 * d));
+        });
+      var md = batch.deepseek_optimal(x);
+      out["DeepSeek LLM (M/6 as N)"] = md[1] / (md[0] / 6.0);
+      out["Kaplan (non-embedding N)"] = kaplan.optimal_tokens(x) / kaplan.optimal_params(x);
+      return out;
     },
     /** lessons.overtraining.optimal_tokens_for_params: D for which N is compute-optimal. */
     optimal_tokens_for_params: function (n_params, fit) {
@@ -961,6 +1017,7 @@
     chinchilla: chinchilla,
     kaplan: kaplan,
     returns: returns,
+    batch: batch,
     overtraining: overtraining,
     mfu: mfu,
     budget: budget,

@@ -13,12 +13,12 @@ The package is a small core and one module of views per chapter:
                     Kaplan-Chinchilla reconciliation (frames: fits over compute windows)
 ``chinchilla``      IsoFLOP profiles; the price of the wrong model size (computed)
 ``overtraining``    the lifetime-optimal model for an inference demand (computed); tokens per
-                    parameter by allocation law (frames)
+                    parameter by allocation law (computed)
 ``flops``           6ND, device-hours and days; days of published runs by cluster size (computed)
 ``mfu``             MFU from a training log's throughput (computed)
 ``mup``             μP against SP across widths (frames: the sweeps are simulations)
-``batch``           the measured noise scale, DeepSeek LLM's batch and learning-rate laws, and
-                    cooldowns against cosine runs (frames: measurements and tables)
+``batch``           DeepSeek LLM's batch and learning-rate laws (computed); the measured noise
+                    scale, and cooldowns against cosine runs (frames: measurements)
 ``budgets``         the planner: :func:`lessons.budget.plan` from the reader's numbers (computed)
 ``returns``         what the next 10× of compute buys (computed); limited data and emergence
                     (frames: an optimisation, and the course's measured models)
@@ -57,6 +57,7 @@ __all__ = [
 
 #: Every computed view by the dotted name its JavaScript twin has under lessons.explore.
 COMPUTED_VIEWS = {
+    "batch.hyperparameter_view": hyperparameter_explorer,
     "budgets.planner_view": planner,
     "chinchilla.isoflop_view": isoflop_explorer,
     "chinchilla.missizing_view": missizing_explorer,
@@ -65,5 +66,6 @@ COMPUTED_VIEWS = {
     "kaplan.kaplan_view": kaplan_explorer,
     "mfu.mfu_view": mfu_explorer,
     "overtraining.lifetime_view": inference_explorer,
+    "overtraining.ratio_view": ratio_by_law_explorer,
     "returns.returns_view": returns_explorer,
 }

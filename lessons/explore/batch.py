@@ -1,19 +1,21 @@
 """Explorers of the chapter *Batch size, learning rate and schedules at scale*.
 
-The noise scale and the cooldowns are measurements (numpy training runs, committed as tables),
-so these views are frames computed when the page is built (:class:`lessons.explore.core.
-Explorer`), each wired to functions of :mod:`lessons.batch`, the measured tables of
-:mod:`lessons.noise_study` and :mod:`lessons.cooldown_study`, and :mod:`lessons.tinylm`'s
-schedules. No formula lives here.
+DeepSeek LLM's laws are closed forms, computed in the page on the site. The noise scale and the
+cooldowns are measurements (numpy training runs, committed as tables), so those views are
+frames computed when the page is built (:class:`lessons.explore.core.Explorer`), wired to the
+measured tables of :mod:`lessons.noise_study` and :mod:`lessons.cooldown_study` and to
+:mod:`lessons.tinylm`'s schedules. No formula lives here.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
+from .computed import ComputedView, Field, Output
 from .core import Control, Explorer
 
-__all__ = ["cooldown_explorer", "hyperparameter_explorer", "noise_scale_explorer"]
+__all__ = ["cooldown_explorer", "hyperparameter_explorer", "hyperparameter_view",
+           "noise_scale_explorer"]
 
 #: Batch sizes the noise-scale explorer tries [windows]: ×4 steps from 64 to 65,536.
 _BATCHES = (64, 256, 1024, 4096, 16384, 65536)
@@ -73,49 +75,86 @@ def noise_scale_explorer(results=None) -> Explorer:
     }, title="The measured noise scale, and what a batch size costs in steps and in data")
 
 
-#: Budgets of the hyperparameter explorer [FLOP] and context lengths [tokens].
-_BUDGETS = (1e20, 1e21, 1e22, 1e23, 1e24, 1e25)
-_CONTEXTS = (2048, 4096, 8192)
+#: Budgets of the hyperparameter view's chart: 10^17 to 10^27 FLOP, 4 points per decade.
+_HYPER_CHART_BUDGETS = tuple(10 ** (17 + k / 4) for k in range(41))
 
 
-def hyperparameter_explorer() -> Explorer:
-    """A compute budget and a context length -> DeepSeek LLM's model scale, data, batch and rate.
+def hyperparameter_view(flops_budget, seq_len) -> dict:
+    """DeepSeek LLM's model scale, data, batch and peak learning rate for a budget.
+
+    Every number comes from :func:`lessons.batch.deepseek_optimal`,
+    :func:`~lessons.batch.deepseek_batch` and :func:`~lessons.batch.deepseek_lr`; the warning
+    from :func:`lessons.chinchilla.extrapolation` over :data:`lessons.batch.FITTED_RANGE`.
+
+    Parameters
+    ----------
+    flops_budget : float
+        Compute C = M·D [FLOP].
+    seq_len : float
+        Context length [tokens], to express the batch in sequences.
 
     Returns
     -------
-    Explorer
-        Two sliders, budget C [FLOP] and context length [tokens]; each frame is a table from
-        :func:`lessons.batch.deepseek_optimal`, :func:`~lessons.batch.deepseek_batch` and
-        :func:`~lessons.batch.deepseek_lr`, with the optimizer steps D/B it implies.
+    dict
+        ``values`` (``flops_per_token`` [FLOP/token], ``n_tokens`` [tokens], ``batch_tokens``
+        [tokens], ``batch_sequences`` [sequences], ``lr`` [dimensionless], ``steps`` [steps]),
+        ``chart`` (B_opt and η_opt against C) and ``warning``.
 
     Examples
     --------
-    >>> ex = hyperparameter_explorer()
-    >>> ex.shape
-    (6, 3)
-    >>> "sequences" in ex.frame()
+    >>> v = hyperparameter_view(1e23, 4096)["values"]
+    >>> f"{v['batch_tokens']:.3g} tokens, lr {v['lr']:.3g}"
+    '9.74e+06 tokens, lr 0.000416'
+    """
+    from .. import batch, chinchilla
+    from .._validate import positive
+
+    c = float(flops_budget)
+    m, d = batch.deepseek_optimal(c)
+    b = batch.deepseek_batch(c)
+    seq = float(positive("seq_len", seq_len, unit="tokens"))
+    values = {"flops_per_token": m, "n_tokens": d, "batch_tokens": b,
+              "batch_sequences": b / seq, "lr": batch.deepseek_lr(c), "steps": d / b}
+    xs = list(_HYPER_CHART_BUDGETS)
+    low, high = batch.FITTED_RANGE.flops
+    chart = {"title": "DeepSeek LLM's batch against budget", "xlabel": "Compute C [FLOP]",
+             "ylabel": "Batch B_opt [tokens]", "logx": True, "logy": True, "series": [
+                 {"label": "B_opt = 0.2920·C^0.3271", "style": "solid", "x": xs,
+                  "y": [batch.deepseek_batch(x) for x in xs]},
+                 {"label": "fitted budgets", "style": "dashed", "x": [low, high],
+                  "y": [batch.deepseek_batch(low), batch.deepseek_batch(high)]}],
+             "marks": [{"label": "your budget", "x": c, "y": b}]}
+    warning = chinchilla.extrapolation(flops=c, span=batch.FITTED_RANGE)
+    return {"values": values, "chart": chart, "warning": warning}
+
+
+def hyperparameter_explorer() -> ComputedView:
+    """A compute budget and a context length -> DeepSeek LLM's model scale, data, batch and rate.
+
+    Taught in the chapter *Batch size, learning rate and schedules at scale*; the view is
+    :func:`hyperparameter_view`, a closed form computed in the page on the site.
+
+    Returns
+    -------
+    ComputedView
+        Fields ``flops_budget`` [FLOP] and ``seq_len`` [tokens].
+
+    Examples
+    --------
+    >>> "Peak learning rate" in hyperparameter_explorer().html()
     True
     """
-    from .. import batch
-
-    def view(flops, seq_len):
-        m, d = batch.deepseek_optimal(flops)
-        b = batch.deepseek_batch(flops)
-        fitted = batch.DEEPSEEK_LLM.fitted_flops
-        return {
-            "Model scale M_opt (non-embedding FLOP per token) [FLOP/token]": m,
-            "Training tokens D_opt [tokens]": d,
-            "Batch B_opt [tokens]": b,
-            f"Batch B_opt in sequences of {seq_len:,} [sequences]": b / seq_len,
-            "Peak learning rate η_opt [dimensionless]": batch.deepseek_lr(flops),
-            "Optimizer steps D_opt/B_opt [steps]": d / b,
-            "Beyond the fitted budgets by [ratio]": flops / fitted[1],
-        }
-
-    return Explorer(view, {
-        "flops": Control("Compute budget C = M·D [FLOP]", _BUDGETS, default=1e23),
-        "seq_len": Control("Context length [tokens]", _CONTEXTS, default=4096),
-    }, title="DeepSeek LLM's laws: the batch and learning rate of a planned run")
+    return ComputedView("batch.hyperparameter_view", hyperparameter_view, [
+        Field("flops_budget", "Compute budget C = M·D [FLOP]", 1e23, slider=(1e17, 1e27)),
+        Field("seq_len", "Context length [tokens]", 4096.0, slider=(512, 131072)),
+    ], [
+        Output("flops_per_token", "Model scale M_opt, non-embedding FLOP per token [FLOP/token]"),
+        Output("n_tokens", "Training tokens D_opt [tokens]"),
+        Output("batch_tokens", "Batch B_opt [tokens]"),
+        Output("batch_sequences", "Batch B_opt in sequences of {seq_len} tokens [sequences]"),
+        Output("lr", "Peak learning rate η_opt (AdamW) [dimensionless]"),
+        Output("steps", "Optimizer steps D_opt/B_opt [steps]"),
+    ], title="DeepSeek LLM's laws: the batch and learning rate of a planned run")
 
 
 def cooldown_explorer(results=None) -> Explorer:

@@ -22,7 +22,7 @@ from __future__ import annotations
 import dataclasses
 import json
 
-from .. import budget, chinchilla, hardware, kaplan, prices
+from .. import batch, budget, chinchilla, hardware, kaplan, prices
 from .. import constants as const
 
 __all__ = ["constants", "constants_script", "bootstrap_json"]
@@ -30,6 +30,10 @@ __all__ = ["constants", "constants_script", "bootstrap_json"]
 
 def _fit(f: chinchilla.Fit) -> dict:
     return {"name": f.name, "E": f.E, "A": f.A, "B": f.B, "alpha": f.alpha, "beta": f.beta}
+
+
+def _token_law(law: chinchilla.TokenLaw) -> dict:
+    return {"A": law.A, "alpha": law.alpha}
 
 
 def _range(r: chinchilla.FittedRange) -> dict:
@@ -44,7 +48,8 @@ def constants() -> dict:
     -------
     dict
         JSON-ready: ``constants`` (PF-day [FLOP], FLOP per parameter per token, unit guards),
-        ``chinchilla`` (the three fits, the fitted range, 20 tokens/parameter), ``kaplan``
+        ``chinchilla`` (the three fits, the fitted range, 20 tokens/parameter, Llama 3's token
+        laws), ``batch`` (DeepSeek LLM's laws and their fitted budgets), ``kaplan``
         (Kaplan 2020's constants and fitted range), ``hardware`` (dense peaks [FLOP/s] per
         dtype), ``prices`` (the default price per accelerator [USD/device-hour] with its note)
         and ``budget`` (the sizing strategies).
@@ -52,7 +57,7 @@ def constants() -> dict:
     Examples
     --------
     >>> sorted(constants())
-    ['budget', 'chinchilla', 'constants', 'hardware', 'kaplan', 'prices']
+    ['batch', 'budget', 'chinchilla', 'constants', 'hardware', 'kaplan', 'prices']
     """
     laws = {k: v for k, v in dataclasses.asdict(kaplan.KAPLAN_2020).items() if k != "cites"}
     return {
@@ -71,6 +76,14 @@ def constants() -> dict:
             "CHINCHILLA_TOKENS_PER_PARAM": chinchilla.CHINCHILLA_TOKENS_PER_PARAM,
             "FITS": {name: _fit(f) for name, f in chinchilla.FITS.items()},
             "FITTED_RANGE": _range(chinchilla.FITTED_RANGE),
+            "LLAMA3_TOKEN_LAW": _token_law(chinchilla.LLAMA3_TOKEN_LAW),
+            "LLAMA3_TOKEN_LAW_ROUNDED": _token_law(chinchilla.LLAMA3_TOKEN_LAW_ROUNDED),
+        },
+        "batch": {
+            "MIN_FLOPS": batch.MIN_FLOPS,
+            "DEEPSEEK_LLM": {k: v for k, v in dataclasses.asdict(batch.DEEPSEEK_LLM).items()
+                             if k != "cites"},
+            "FITTED_RANGE": _range(batch.FITTED_RANGE),
         },
         "kaplan": {
             "MIN_RAW_COUNT": kaplan.MIN_RAW_COUNT,

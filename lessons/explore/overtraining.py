@@ -1,8 +1,9 @@
-"""Explorer of the chapter *Overtraining and inference-aware sizing*: the lifetime optimum.
+"""Explorers of the chapter *Overtraining and inference-aware sizing*: the lifetime optimum, and
+tokens per parameter by allocation law.
 
-Sardana et al.'s optimum has no closed form, but it is the one zero of a monotone function
-(:func:`lessons.overtraining.lifetime_tangency`), found by the same bracketing root-finder in
-Python and in the page.
+Both compute in the page on the site. Sardana et al.'s optimum has no closed form, but it is
+the one zero of a monotone function (:func:`lessons.overtraining.lifetime_tangency`), found by
+the same bracketing root-finder in Python and in the page.
 """
 
 from __future__ import annotations
@@ -10,9 +11,9 @@ from __future__ import annotations
 import math
 
 from .computed import ComputedView, Field, Output
-from .core import Control, Explorer
 
-__all__ = ["inference_explorer", "lifetime_view", "ratio_by_law_explorer"]
+__all__ = ["RATIO_KEYS", "inference_explorer", "lifetime_view", "ratio_by_law_explorer",
+           "ratio_view"]
 
 #: Points of the chart's curve of lifetime compute against model size.
 _CURVE_POINTS = 49
@@ -120,32 +121,89 @@ def inference_explorer() -> ComputedView:
     ], title="Same loss, least training + inference compute (Sardana et al.)")
 
 
-_RATIO_BUDGETS = (1e20, 1e21, 1e22, 1e23, 1e24, 1e25, 1e26)
+#: The laws of :func:`lessons.overtraining.law_tokens_per_param`, by the key each value has in
+#: the view (the page's twin uses the same keys).
+RATIO_KEYS = {
+    "Chinchilla, 2024 refit": "besiroglu2024",
+    "Chinchilla, rounded constants": "hoffmann2022",
+    "Llama 3 (legend: 0.299, 0.537)": "llama3",
+    "Llama 3 (text: 0.29, 0.53)": "llama3_rounded",
+    "DeepSeek LLM (M/6 as N)": "deepseek",
+    "Kaplan (non-embedding N)": "kaplan",
+}
+#: Budgets of the ratio view's chart: 10^18 to 10^27 FLOP, 4 points per decade.
+_RATIO_CHART_BUDGETS = tuple(10 ** (18 + k / 4) for k in range(37))
 
 
-def ratio_by_law_explorer() -> Explorer:
-    """A compute budget -> the tokens per parameter each published allocation law sets.
+def ratio_view(flops_budget) -> dict:
+    """The tokens per parameter each published allocation law sets at a budget.
+
+    Every number comes from :func:`lessons.overtraining.law_tokens_per_param`; the warning from
+    :func:`lessons.chinchilla.extrapolation` (the span of the Chinchilla runs).
+
+    Parameters
+    ----------
+    flops_budget : float
+        Training compute C [FLOP].
 
     Returns
     -------
-    Explorer
-        One slider, the budget [FLOP]; each frame is a table from
-        :func:`lessons.overtraining.law_tokens_per_param`.
+    dict
+        ``values`` (one D/N per law, keys of :data:`RATIO_KEYS`, and ``chinchilla_run``, the
+        ratio of Chinchilla's own run) [tokens/parameter], ``chart`` (each law's D/N against
+        C) and ``warning``.
 
     Examples
     --------
-    >>> ratio_by_law_explorer().shape
-    (7,)
+    >>> v = ratio_view(3.8e25)["values"]
+    >>> round(v["llama3"], 1), round(v["llama3_rounded"], 1)
+    (41.9, 17.3)
     """
     from .. import chinchilla, overtraining
 
-    def view(flops):
-        rows = {f"{k} [tokens/parameter]": v
-                for k, v in overtraining.law_tokens_per_param(flops).items()}
-        rows["Chinchilla's own run, for comparison [tokens/parameter]"] = (
-            chinchilla.CHINCHILLA_TOKENS_PER_PARAM)
-        return rows
+    c = float(flops_budget)
+    values = {RATIO_KEYS[label]: ratio
+              for label, ratio in overtraining.law_tokens_per_param(c).items()}
+    values["chinchilla_run"] = chinchilla.CHINCHILLA_TOKENS_PER_PARAM
+    xs = list(_RATIO_CHART_BUDGETS)
+    curves = [overtraining.law_tokens_per_param(x) for x in xs]
+    chart = {"title": "Tokens per parameter against budget, by law",
+             "xlabel": "Training compute C [FLOP]", "ylabel": "D/N [tokens/parameter]",
+             "logx": True, "logy": True,
+             "series": [{"label": label, "style": "dashed" if key == "kaplan" else "solid",
+                         "x": xs, "y": [r[label] for r in curves]}
+                        for label, key in RATIO_KEYS.items()],
+             "marks": []}
+    return {"values": values, "chart": chart,
+            "warning": chinchilla.extrapolation(flops=c)}
 
-    return Explorer(view, {"flops": Control("Compute budget C [FLOP]", _RATIO_BUDGETS,
-                                            default=1e23)},
-                    title="Tokens per parameter: a property of a law and a budget, not a constant")
+
+def ratio_by_law_explorer() -> ComputedView:
+    """A compute budget -> the tokens per parameter each published allocation law sets.
+
+    Taught in the chapter *Overtraining and inference-aware sizing*; the view is
+    :func:`ratio_view`, closed forms computed in the page on the site.
+
+    Returns
+    -------
+    ComputedView
+        One field, ``flops_budget`` [FLOP].
+
+    Examples
+    --------
+    >>> "DeepSeek LLM" in ratio_by_law_explorer().html()
+    True
+    """
+    return ComputedView("overtraining.ratio_view", ratio_view, [
+        Field("flops_budget", "Compute budget C [FLOP]", 1e23, slider=(1e18, 1e27)),
+    ], [
+        Output("besiroglu2024", "Chinchilla, 2024 refit [tokens/parameter]"),
+        Output("hoffmann2022", "Chinchilla, rounded constants [tokens/parameter]"),
+        Output("llama3", "Llama 3, the legend's 0.299, 0.537 [tokens/parameter]"),
+        Output("llama3_rounded", "Llama 3, the text's 0.29, 0.53 [tokens/parameter]"),
+        Output("deepseek", "DeepSeek LLM, M/6 read as N [tokens/parameter]"),
+        Output("kaplan", "Kaplan, non-embedding N [tokens/parameter]"),
+        Output("chinchilla_run", "Chinchilla's own run, for comparison [tokens/parameter]"),
+    ], title="Tokens per parameter: a property of a law and a budget, not a constant",
+       notes="The warning gives the span of the Chinchilla runs; every law here was fitted on "
+             "budgets far below a frontier run's.")
