@@ -102,7 +102,7 @@ def ratio_by_law_explorer() -> Explorer:
 
 
 #: Unique tokens and budgets of the data-limits explorer [tokens], [FLOP].
-_UNIQUE = (1e9, 5e9, 2e10, 1e11)
+_UNIQUE = (1e9, datalimits.LOW_RESOURCE_TOKENS, 2e10, 1e11)
 _DATA_BUDGETS = (1e20, 1e21, 1e22, 1e23)
 
 
@@ -136,7 +136,8 @@ def data_limits_explorer() -> Explorer:
         }
 
     return Explorer(view, {
-        "unique_tokens": Control("Unique tokens available U_D [tokens]", _UNIQUE, default=5e9),
+        "unique_tokens": Control("Unique tokens available U_D [tokens]", _UNIQUE,
+                                 default=datalimits.LOW_RESOURCE_TOKENS),
         "flops": Control("Compute budget C [FLOP]", _DATA_BUDGETS, default=1e21),
     }, title="When unique data run out: epochs, model size and loss (Muennighoff et al.)")
 
