@@ -33,6 +33,7 @@ __all__ = [
     "MUENNIGHOFF_2023",
     "DataConstrainedLaw",
     "DataConstrainedPlan",
+    "LOW_RESOURCE_TOKENS",
     "effective_params",
     "effective_tokens",
     "epoch_value",
@@ -40,6 +41,10 @@ __all__ = [
     "optimal_allocation",
     "unique_params",
 ]
+
+#: The chapter's example of a low-resource language: a few billion unique tokens of usable
+#: text, here 5 billion [tokens]. An illustrative scenario, not a measured corpus.
+LOW_RESOURCE_TOKENS = 5e9
 
 #: Below this many parameters or tokens an input is taken for "billions" and refused.
 MIN_RAW_COUNT = 1e4

@@ -96,8 +96,9 @@ def returns_explorer() -> ComputedView:
     ], title="What the next 10× of compute buys")
 
 
-#: Unique tokens and budgets of the data-limits explorer [tokens], [FLOP].
-_UNIQUE = (1e9, 5e9, 2e10, 1e11)
+#: Unique tokens of the data-limits explorer besides the low-resource corpus [tokens], and its
+#: budgets [FLOP].
+_OTHER_UNIQUE = (1e9, 2e10, 1e11)
 _DATA_BUDGETS = (1e20, 1e21, 1e22, 1e23)
 
 
@@ -118,6 +119,8 @@ def data_limits_explorer() -> Explorer:
     """
     from .. import datalimits
 
+    unique = tuple(sorted((datalimits.LOW_RESOURCE_TOKENS, *_OTHER_UNIQUE)))
+
     def view(unique_tokens, flops):
         plan = datalimits.optimal_allocation(flops, unique_tokens)
         free = datalimits.optimal_allocation(flops, 1000 * unique_tokens)
@@ -133,7 +136,8 @@ def data_limits_explorer() -> Explorer:
         }
 
     return Explorer(view, {
-        "unique_tokens": Control("Unique tokens available U_D [tokens]", _UNIQUE, default=5e9),
+        "unique_tokens": Control("Unique tokens available U_D [tokens]", unique,
+                                 default=datalimits.LOW_RESOURCE_TOKENS),
         "flops": Control("Compute budget C [FLOP]", _DATA_BUDGETS, default=1e21),
     }, title="When unique data run out: epochs, model size and loss (Muennighoff et al.)")
 
