@@ -59,6 +59,8 @@ __all__ = [
     "TokenLaw",
     "LLAMA3_TOKEN_LAW",
     "LLAMA3_TOKEN_LAW_ROUNDED",
+    "StatedAllocation",
+    "LLAMA3_STATED",
 ]
 
 #: Below this many parameters or tokens an input is taken for "billions" and refused.
@@ -264,6 +266,36 @@ class TokenLaw:
 LLAMA3_TOKEN_LAW = TokenLaw(0.299, 0.537, Cite("llama3", "§3.2.1, figure legend (α = 0.537, A = 0.299)"))
 #: The rounded pair printed in the text, (α, A) = (0.53, 0.29): too coarse to give 16.55T tokens.
 LLAMA3_TOKEN_LAW_ROUNDED = TokenLaw(0.29, 0.53, Cite("llama3", "§3.2.1 text (α, A) = (0.53, 0.29)"))
+
+
+@dataclass(frozen=True)
+class StatedAllocation:
+    """A compute-optimal allocation as a paper states it, to check its own law against.
+
+    Attributes
+    ----------
+    flops : float
+        The budget [FLOP].
+    n_params : float
+        The model size the paper says its law suggests [parameters].
+    n_tokens : float
+        The training tokens it says its law suggests [tokens].
+    cite : Cite
+        Where it is stated.
+    """
+
+    flops: float
+    n_params: float
+    n_tokens: float
+    cite: Cite
+
+
+#: What Llama 3 says its law suggests at 3.8e25 FLOP: 402B parameters on 16.55T tokens (they
+#: trained 405B because the IsoFLOP curves flatten near the minimum). The rounded law printed
+#: beside it gives 1.05e13 tokens, the legend's constants 1.63e13 (fact sheet §4, §13.12).
+LLAMA3_STATED = StatedAllocation(3.8e25, 402e9, 16.55e12,
+                                 Cite("llama3", "§3.2.1: 'suggests training a 402B parameter "
+                                      "model on 16.55T tokens' at 3.8×10^25 FLOP"))
 
 
 def get_fit(fit: Fit | str) -> Fit:
