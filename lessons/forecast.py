@@ -20,15 +20,21 @@ import numpy as np
 
 from .chinchilla import isoflop_minimum
 from .constants import TRAINING_FLOPS_PER_PARAM_TOKEN
-from .oracle import Oracle
+from .oracle import DEFAULT_BUDGET, Oracle
 from .sources import Cite
 
 __all__ = [
+    "FORECAST_BUDGET",
     "FORECASTS",
     "Forecast",
     "FrontierPoints",
     "frontier_from_oracle",
 ]
+
+
+#: The forecasting lab's budget: 100 times the oracle's default [FLOP], so that even the largest
+#: runs of a fit at 1/1,000 of the target fit in it.
+FORECAST_BUDGET = 100 * DEFAULT_BUDGET
 
 
 @dataclass(frozen=True)

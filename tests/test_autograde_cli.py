@@ -102,7 +102,7 @@ def test_module_entry_point(submissions, tmp_path):
 
 def test_the_chapters_are_the_solution_notebooks_the_course_ships():
     assert set(course_chapters()) == {"kaplan", "chinchilla", "overtraining", "flops", "mfu",
-                                      "mup", "budgets", "returns", "fitting"}
+                                      "mup", "budgets", "returns", "fitting", "batch"}
 
 
 def test_long_and_canvas_gradebooks(submissions, first, tmp_path):

@@ -1,4 +1,5 @@
-"""The fifteen places popular texts go wrong (FACTS §11), each checked against the package.
+"""The places popular texts go wrong (FACTS §11, and three traps of §13: Llama 3's rounded law,
+DeepSeek's attention coefficient, Schaeffer et al.'s ">92%"), each checked against the package.
 
 Every test names its item. Each asserts the correct statement and rejects the popular wrong one,
 so a regression to the wrong number fails here by name.
@@ -8,7 +9,18 @@ import math
 
 import pytest
 
-from lessons import chinchilla, flops, hardware, kaplan, mfu, models, mup, overtraining
+from lessons import (
+    batch,
+    chinchilla,
+    flops,
+    hardware,
+    kaplan,
+    mfu,
+    models,
+    mup,
+    overtraining,
+    returns,
+)
 
 
 def test_01_h100_bf16_dense_peak_is_989_not_1979():
@@ -150,3 +162,54 @@ def test_table_3_rows_are_twenty_ish_tokens_per_param_and_6nd():
     for row in chinchilla.TABLE_3:
         assert 19.9 <= row.n_tokens / row.n_params <= 22.5
         assert flops.training_flops(row.n_params, row.n_tokens) / row.flops == pytest.approx(1.0, abs=0.05)
+
+
+def test_16_llama3_rounded_law_gives_10_5t_tokens_not_16_55t():
+    """FACTS §13.12: 0.29·C^0.53 gives 1.05e13 tokens (N = C/6D ≈ 605B) at 3.8e25, not the
+    16.55T the paper states; the legend's 0.299, 0.537 give 1.63e13 (N ≈ 389B); 6·402B·16.55T
+    = 3.99e25. Rejects quoting the rounded law for 16.55T."""
+    stated = overtraining.LLAMA3_REPORTED
+    assert (stated.flops, stated.n_params, stated.n_tokens) == (3.8e25, 402e9, 16.55e12)
+    assert stated.cite.key == "llama3"
+    rounded = chinchilla.LLAMA3_TOKEN_LAW_ROUNDED.tokens(stated.flops)
+    legend = chinchilla.LLAMA3_TOKEN_LAW.tokens(stated.flops)
+    assert rounded == pytest.approx(10.5e12, rel=5e-3)
+    assert legend == pytest.approx(16.3e12, rel=5e-3)
+    assert abs(rounded / stated.n_tokens - 1) > 0.3 and abs(legend / stated.n_tokens - 1) < 0.02
+    ratios = overtraining.law_tokens_per_param(stated.flops)
+    assert rounded / ratios["Llama 3 (text: 0.29, 0.53)"] == pytest.approx(6.05e11, rel=5e-3)
+    assert legend / ratios["Llama 3 (legend: 0.299, 0.537)"] == pytest.approx(3.89e11, rel=5e-3)
+    assert flops.training_flops(stated.n_params, stated.n_tokens) == pytest.approx(3.99e25,
+                                                                                   rel=2e-3)
+    assert stated.flops ** (0.537 - 0.53) == pytest.approx(1.51, abs=5e-3)
+    # Item 9: read as parameters the law's number is some forty times the paper's 402B.
+    assert round(legend / stated.n_params) == 41
+
+
+def test_17_deepseek_attention_coefficient_is_12_not_6():
+    """FACTS §13.3, Eq. 2: M = 72·n_layer·d² + 12·n_layer·d·l_seq; for 7B M = 4.23e10 and
+    B_opt ≈ 9.2M tokens (Table 2: 2304 × 4096 = 9.44M). With 6, M is 7.1 % too small."""
+    law, ds7b = batch.DEEPSEEK_LLM, batch.DEEPSEEK_7B
+    assert (law.dense_coef, law.attention_coef) == (72.0, 12.0)
+    shape = (ds7b.n_layers, ds7b.d_model, ds7b.seq_len)
+    m12 = batch.deepseek_flops_per_token(*shape)
+    m6 = batch.deepseek_flops_per_token(*shape, attention_coef=6)
+    assert m12 == 72 * 30 * 4096**2 + 12 * 30 * 4096 * 4096 == pytest.approx(4.228e10, rel=1e-3)
+    assert 1 - m6 / m12 == pytest.approx(0.071, abs=5e-4)
+    b12 = batch.deepseek_batch(m12 * ds7b.n_tokens)
+    b6 = batch.deepseek_batch(m6 * ds7b.n_tokens)
+    assert b12 == pytest.approx(9.22e6, rel=2e-3) and ds7b.batch_tokens == 2304 * 4096
+    assert abs(b12 - ds7b.batch_tokens) < abs(b6 - ds7b.batch_tokens)
+
+
+def test_18_schaeffer_two_metrics_account_for_more_than_92_percent():
+    """FACTS §13.7, §4: ">92%" of claimed emergent abilities rest on 2 of 39 metrics (Multiple
+    Choice Grade, Exact String Match); at most 5/39 by emergence score, 4/39 by hand. Rejects
+    "92 %" stated as a measured share: the text must say "more than"."""
+    count = returns.SCHAEFFER_2023_COUNT
+    assert (count.n_metrics, count.by_score_at_most, count.by_hand) == (39, 5, 4)
+    assert count.share_above == 0.92 and len(count.dominant) == 2
+    assert [name.split(" (")[0] for name in count.dominant] == [
+        "Multiple Choice Grade", "Exact String Match"]
+    assert "more than 92%" in str(count) and "2 of 39 metrics (5% of them)" in str(count)
+    assert count.cite.key == "schaeffer2023" and ">92%" in count.cite.where

@@ -82,6 +82,11 @@ def _mutants(ns):
         ("q8", {"run_study": lambda seed: (1e9, 2.5)}),                    # not an array
         ("q9", {"q9_answer": "d"}),
         ("q9", {"q9_answer": "a"}),
+        ("q10", {"q10_forecast": ns["Q10_PURE"]}),                         # no floor c
+        ("q10", {"q10_forecast": ns["Q10_AT_LARGEST"]}),                   # read at 2e19, not 2e22
+        ("q10", {"q10_forecast": float(ns["pts10"].loss[-1])}),            # the lowest measured
+        ("q10", {"q10_error": -ns["q10_error"]}),                          # truth minus forecast
+        ("q10", {"q10_error": ns["Q10_PURE"] - ns["q10_forecast"] + ns["q10_error"]}),  # no floor
     ]
 
 

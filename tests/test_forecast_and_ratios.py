@@ -4,13 +4,15 @@ lessons.overtraining (§4, §13.3, §13.12, §13.13).
 Pinned: GPT-4's 10,000× (loss) and 1,000× (HumanEval), Gadre et al.'s 300× for both models
 (not "6.9B with 20×": 20× is the downstream error), Llama 3's four orders of magnitude; the
 Llama 3 rounding trap (0.29·C^0.53 gives 10.5T tokens at 3.8e25, the legend's 16.3T); nanochat's
-measured ratio of 8 (commit ccf4b7f) and its later defaults.
+measured ratio of 8 (commit ccf4b7f) and its later defaults; and the fitting chapter's own
+forecast on the oracle (off by -0.008 nats from 1,000× below, -0.571 without the floor).
 """
 
 import numpy as np
 import pytest
 
 from lessons import chinchilla, fitting, forecast, oracle, overtraining
+from lessons.forecast import FORECAST_BUDGET
 
 
 class TestPublishedForecasts:
@@ -120,3 +122,56 @@ class TestRatiosAgainstFacts:
         assert overtraining.ratio_growth_per_decade(0.73, 0.27) == pytest.approx(10 ** -0.46)
         with pytest.raises(ValueError):
             overtraining.ratio_growth_per_decade(-0.5, 0.5)
+
+
+def _forecast_error(seed, ratio):
+    """What the fitting chapter prints: forecast minus truth at the target, and the bottoms."""
+    lab = oracle.Oracle(budget_flops=FORECAST_BUDGET, seed=seed)
+    pts = forecast.frontier_from_oracle(lab, lab.target_flops * ratio)
+    law = fitting.fit_compute_law(pts.flops, pts.loss)
+    guess = float(law.predict(lab.target_flops))
+    return guess - lab.evaluate(pts.n_params[-1], guess).true_loss, pts, law, lab
+
+
+class TestTheChaptersForecast:
+    """The numbers of the fitting chapter's section on forecasting, as it prints them."""
+
+    def test_the_lab_is_100_times_the_default_budget(self):
+        assert FORECAST_BUDGET == 100 * oracle.DEFAULT_BUDGET
+        assert oracle.Oracle(budget_flops=FORECAST_BUDGET).target_flops == pytest.approx(2e22)
+
+    def test_public_forecast_and_the_law_without_its_floor(self):
+        """Off by -0.008 nats with the floor; a pure power law k·C^e on the same bottoms is off
+        by -0.571, so a check that accepted either would accept the floorless law."""
+        off, pts, law, lab = _forecast_error(oracle.PUBLIC_SEED, 1e-3)
+        assert off == pytest.approx(-0.008, abs=5e-4)
+        assert law.c == pytest.approx(1.957, abs=5e-4)
+        truth = lab.evaluate(pts.n_params[-1], 2.0).true_loss
+        k, e = chinchilla.fit_power_law(pts.flops, pts.loss)
+        assert k * lab.target_flops**e - truth == pytest.approx(-0.571, abs=5e-4)
+        assert pts.spent / lab.target_flops == pytest.approx(0.0078, abs=5e-5)
+
+    def test_four_seeds_at_a_thousandth_within_three_hundredths(self):
+        offs = {s: _forecast_error(s, 1e-3)[0] for s in (oracle.PUBLIC_SEED, 1, 2, 3)}
+        assert max(map(abs, offs.values())) < 0.03
+        assert offs[3] == pytest.approx(-0.027, abs=5e-4)
+
+    def test_unbracketed_profiles_break_the_forecast_far_out(self):
+        """The practice problem: seed 1's profiles never bracket the optimum, and 100,000× out
+        its forecast is off by 0.40 nats; the other seeds stay within 0.035."""
+        off, pts, _, _ = _forecast_error(1, 1e-5)
+        assert not pts.bracketed.any() and off == pytest.approx(0.404, abs=1e-3)
+        for seed in (oracle.PUBLIC_SEED, 2, 3):
+            for ratio in (1e-4, 1e-5):
+                off, pts, _, _ = _forecast_error(seed, ratio)
+                assert pts.bracketed.all() and abs(off) < 0.035
+
+    def test_graded_question_10_hidden_inputs(self):
+        """The grader's forecast (budget 2e21, an instructor seed, 10,000× out) is off by about
+        0.05 nats: far from zero, so a relative tolerance on the error is meaningful, and the
+        frontier fits the budget."""
+        lab = oracle.Oracle(budget_flops=2e21, seed=90_214)
+        pts = forecast.frontier_from_oracle(lab, lab.target_flops * 1e-4)
+        guess = float(fitting.fit_compute_law(pts.flops, pts.loss).predict(lab.target_flops))
+        assert guess - lab.evaluate(pts.n_params[-1], guess).true_loss == pytest.approx(
+            0.0527, abs=5e-4)

@@ -85,9 +85,6 @@ def plan_range_explorer(boot=None, fit=None) -> Explorer:
 #: Seeds of the hidden law besides the public one.
 _OTHER_SEEDS = (1, 2, 3)
 _RATIOS = (1e-3, 1e-4, 1e-5)
-#: The forecasting lab: 100 times the oracle's default budget, so that even the largest runs
-#: of a fit at 1/1,000 of the target fit in it.
-FORECAST_FACTOR = 100
 
 
 def forecast_explorer() -> Explorer:
@@ -110,7 +107,7 @@ def forecast_explorer() -> Explorer:
     seeds = (oracle.PUBLIC_SEED, *_OTHER_SEEDS)
 
     def view(seed, ratio):
-        lab = oracle.Oracle(budget_flops=FORECAST_FACTOR * oracle.DEFAULT_BUDGET, seed=seed)
+        lab = oracle.Oracle(budget_flops=forecast.FORECAST_BUDGET, seed=seed)
         pts = forecast.frontier_from_oracle(lab, lab.target_flops * ratio)
         law = fitting.fit_compute_law(pts.flops, pts.loss)
         k, a = chinchilla.fit_power_law(pts.flops, pts.n_params)
