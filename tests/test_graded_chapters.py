@@ -50,7 +50,7 @@ def _scores(hidden, ns):
 
 def test_each_chapter_has_a_graded_notebook():
     chapters = {p.stem for p in (ROOT / "book").glob("*.md")} - {
-        "intro", "notation", "errata", "glossary", "references"}
+        "intro", "notation", "planner", "errata", "glossary", "references"}
     missing = sorted(chapters - {p.stem for p in SOLUTIONS})
     assert not missing, f"chapters without solutions/<chapter>.ipynb: {missing}"
 
