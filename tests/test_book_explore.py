@@ -97,6 +97,18 @@ class TestBundle:
         assert "lx-data" not in bundle["text/html"], "no frames computed in a live session"
         assert "y-q-2" in bundle["text/html"]
 
+    def test_the_static_view_shows_settings_as_the_page_does(self):
+        """A slider's option names are HTML (10<sup>24</sup>) and stay so; a typed default of a
+        computed view is text and is escaped."""
+        from lessons.explore import ComputedView, Field, Output
+
+        ex = Explorer(lambda c: {"v": c}, {"c": Control("C [FLOP]", [1e23, 1e24])})
+        assert "C [FLOP] = 10<sup>24</sup>" in ex.static_html()  # the default: the last
+        view = ComputedView("t.view", lambda x: {"values": {"y": 1.0}, "chart": None,
+                                                 "warning": ""},
+                            [Field("x", "x <1>", "a<b", ("a<b", "c"))], [Output("y", "y")])
+        assert "x &lt;1&gt; = a&lt;b" in view.static_html()
+
     def test_the_sphinx_extension_sets_the_flag(self, monkeypatch):
         import importlib.util
         from pathlib import Path

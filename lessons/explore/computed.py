@@ -31,12 +31,11 @@ from __future__ import annotations
 
 import html
 import json
-import os
 import uuid
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
-from .core import CSS_CLASS, SITE_BUILD_ENV, _img_html, format_number
+from .core import CSS_CLASS, _img_html, format_number, mime_bundle, static_block
 
 __all__ = ["Field", "Output", "ComputedView", "render_value", "FORMATS"]
 
@@ -479,26 +478,12 @@ class ComputedView:
 
     def static_html(self) -> str:
         """The default result alone, for notebook viewers without a kernel or a script."""
-        title = f'<div class="lx-title">{html.escape(self.title)}</div>' if self.title else ""
-        settings = ", ".join(f"{html.escape(f.label)} = {html.escape(str(f.default))}"
-                             for f in self.fields)
-        return (f'<div class="{CSS_CLASS} lx-static">{title}<div class="lx-settings">'
-                f'{settings}</div><div class="lx-view">{self.render(self.result(), self.defaults)}'
-                f'</div></div>')
+        return static_block(self.title, [(f.label, html.escape(str(f.default)))
+                                        for f in self.fields],
+                            self.render(self.result(), self.defaults))
 
     def _repr_mimebundle_(self, include=None, exclude=None):
-        plain = f"<ComputedView {self.view}: {', '.join(self.defaults)}>"
-        if os.environ.get(SITE_BUILD_ENV):
-            return {"text/plain": plain, "text/html": self.html()}
-        bundle = {"text/plain": plain, "text/html": self.static_html()}
-        try:
-            view = self.widget()._repr_mimebundle_()
-        except Exception:  # no ipywidgets or no kernel: the static view still shows
-            view = None
-        for mime, value in (view or {}).items():
-            if mime != "text/plain":
-                bundle[mime] = value
-        return bundle
+        return mime_bundle(self, f"<ComputedView {self.view}: {', '.join(self.defaults)}>")
 
 
 def chart_figure(chart: Mapping):

@@ -111,6 +111,38 @@ def format_number(x, digits: int = 3) -> str:
     return f"{mantissa}×10<sup>{exponent}</sup>"
 
 
+def static_block(title: str, settings, view_html: str) -> str:
+    """A view's default result as plain HTML: a title, the settings it shows, the result.
+
+    ``settings`` is a sequence of (label, value as HTML) pairs, the label plain text;
+    ``view_html`` is HTML.
+    """
+    head = f'<div class="lx-title">{html.escape(title)}</div>' if title else ""
+    shown = ", ".join(f"{html.escape(label)} = {value}" for label, value in settings)
+    return (f'<div class="{CSS_CLASS} lx-static">{head}<div class="lx-settings">{shown}</div>'
+            f'<div class="lx-view">{view_html}</div></div>')
+
+
+def mime_bundle(view, plain: str) -> dict:
+    """What Jupyter shows for an explorer or a computed view.
+
+    When the site is built (:data:`SITE_BUILD_ENV` set), the view's own HTML for the page;
+    otherwise its live widget, with :meth:`static_html` as the HTML for viewers without a
+    kernel (and instead of the widget when ipywidgets or a kernel is missing).
+    """
+    if os.environ.get(SITE_BUILD_ENV):
+        return {"text/plain": plain, "text/html": view.html()}
+    bundle = {"text/plain": plain, "text/html": view.static_html()}
+    try:
+        live = view.widget()._repr_mimebundle_()
+    except Exception:  # no ipywidgets or no kernel: the static view still shows
+        live = None
+    for mime, value in (live or {}).items():
+        if mime != "text/plain":
+            bundle[mime] = value
+    return bundle
+
+
 @dataclass(frozen=True)
 class Control:
     """One slider: a label and the values it steps through.
@@ -455,25 +487,11 @@ class Explorer:
 
     def static_html(self) -> str:
         """The default frame alone, for notebook viewers without a kernel or a script."""
-        title = f'<div class="lx-title">{html.escape(self.title)}</div>' if self.title else ""
-        settings = ", ".join(f"{html.escape(c.label)} = {c.names[c.default_index]}"
-                             for c in self.controls.values())
-        return (f'<div class="{CSS_CLASS} lx-static">{title}<div class="lx-settings">'
-                f'{settings}</div><div class="lx-view">{self.frame()}</div></div>')
+        return static_block(self.title, [(c.label, c.names[c.default_index])
+                                         for c in self.controls.values()], self.frame())
 
     def _repr_mimebundle_(self, include=None, exclude=None):
-        plain = f"<Explorer {self.title or ''}: {', '.join(self.controls)}>"
-        if os.environ.get(SITE_BUILD_ENV):
-            return {"text/plain": plain, "text/html": self.html()}
-        bundle = {"text/plain": plain, "text/html": self.static_html()}
-        try:
-            view = self.widget()._repr_mimebundle_()
-        except Exception:  # no ipywidgets or no kernel: the static view still shows
-            view = None
-        for mime, value in (view or {}).items():
-            if mime != "text/plain":
-                bundle[mime] = value
-        return bundle
+        return mime_bundle(self, f"<Explorer {self.title or ''}: {', '.join(self.controls)}>")
 
 
 def _plain(name: str) -> str:
