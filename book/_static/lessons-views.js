@@ -283,11 +283,13 @@
     var values = {flops_per_token: md[0], n_tokens: md[1], batch_tokens: b,
                   batch_sequences: b / seq, lr: L.batch.deepseek_lr(c), steps: md[1] / b};
     var xs = HYPER_BUDGETS.slice();
+    var law = L.constants.batch.DEEPSEEK_LLM;
     var span = L.constants.batch.FITTED_RANGE;
     var low = span.flops[0], high = span.flops[1];
     var chart = {title: "DeepSeek LLM's batch against budget", xlabel: "Compute C [FLOP]",
                  ylabel: "Batch B_opt [tokens]", logx: true, logy: true, series: [
-                   {label: "B_opt = 0.2920·C^0.3271", style: "solid", x: xs,
+                   {label: "B_opt = " + L.fmt.f(law.batch_coef, 4) + "·C^" +
+                           L.fmt.f(law.batch_exp, 4), style: "solid", x: xs,
                     y: xs.map(function (x) { return L.batch.deepseek_batch(x); })},
                    {label: "fitted budgets", style: "dashed", x: [low, high],
                     y: [L.batch.deepseek_batch(low), L.batch.deepseek_batch(high)]}],

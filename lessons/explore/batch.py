@@ -116,10 +116,12 @@ def hyperparameter_view(flops_budget, seq_len) -> dict:
     values = {"flops_per_token": m, "n_tokens": d, "batch_tokens": b,
               "batch_sequences": b / seq, "lr": batch.deepseek_lr(c), "steps": d / b}
     xs = list(_HYPER_CHART_BUDGETS)
+    law = batch.DEEPSEEK_LLM
     low, high = batch.FITTED_RANGE.flops
     chart = {"title": "DeepSeek LLM's batch against budget", "xlabel": "Compute C [FLOP]",
              "ylabel": "Batch B_opt [tokens]", "logx": True, "logy": True, "series": [
-                 {"label": "B_opt = 0.2920·C^0.3271", "style": "solid", "x": xs,
+                 {"label": f"B_opt = {law.batch_coef:.4f}·C^{law.batch_exp:.4f}",
+                  "style": "solid", "x": xs,
                   "y": [batch.deepseek_batch(x) for x in xs]},
                  {"label": "fitted budgets", "style": "dashed", "x": [low, high],
                   "y": [batch.deepseek_batch(low), batch.deepseek_batch(high)]}],

@@ -131,6 +131,17 @@ RATIO_KEYS = {
     "DeepSeek LLM (M/6 as N)": "deepseek",
     "Kaplan (non-embedding N)": "kaplan",
 }
+#: What the ratio view's table calls each value; the unit is in the table's heading.
+_RATIO_SECTION = "Tokens per parameter D/N at this budget [tokens/parameter]"
+_RATIO_LABELS = {
+    "besiroglu2024": "Chinchilla, 2024 refit",
+    "hoffmann2022": "Chinchilla, rounded constants",
+    "llama3": "Llama 3, the legend's 0.299, 0.537",
+    "llama3_rounded": "Llama 3, the text's 0.29, 0.53",
+    "deepseek": "DeepSeek LLM, M/6 read as N",
+    "kaplan": "Kaplan, non-embedding N",
+    "chinchilla_run": "Chinchilla's own run, for comparison",
+}
 #: Budgets of the ratio view's chart: 10^18 to 10^27 FLOP, 4 points per decade.
 _RATIO_CHART_BUDGETS = tuple(10 ** (18 + k / 4) for k in range(37))
 
@@ -197,13 +208,7 @@ def ratio_by_law_explorer() -> ComputedView:
     return ComputedView("overtraining.ratio_view", ratio_view, [
         Field("flops_budget", "Compute budget C [FLOP]", 1e23, slider=(1e18, 1e27)),
     ], [
-        Output("besiroglu2024", "Chinchilla, 2024 refit [tokens/parameter]"),
-        Output("hoffmann2022", "Chinchilla, rounded constants [tokens/parameter]"),
-        Output("llama3", "Llama 3, the legend's 0.299, 0.537 [tokens/parameter]"),
-        Output("llama3_rounded", "Llama 3, the text's 0.29, 0.53 [tokens/parameter]"),
-        Output("deepseek", "DeepSeek LLM, M/6 read as N [tokens/parameter]"),
-        Output("kaplan", "Kaplan, non-embedding N [tokens/parameter]"),
-        Output("chinchilla_run", "Chinchilla's own run, for comparison [tokens/parameter]"),
+        Output(key, label, section=_RATIO_SECTION) for key, label in _RATIO_LABELS.items()
     ], title="Tokens per parameter: a property of a law and a budget, not a constant",
        notes="The warning gives the span of the Chinchilla runs; every law here was fitted on "
              "budgets far below a frontier run's.")
