@@ -97,6 +97,20 @@ class TestRatiosInTheWild:
         assert r["Kaplan (non-embedding N)"] < 1
 
 
+def test_the_ratio_drift_the_overtraining_chapter_describes():
+    """Overtraining, beside the ratio explorer: from 1e20 to 1e26 FLOP the 2024 refit drifts
+    from about 23 to 16, DeepSeek from 22 to 11, Llama 3's legend climbs from 16 to 45, the
+    rounded Hoffmann constants from 40 to 150, and Kaplan's ratio collapses."""
+    low, high = (overtraining.law_tokens_per_param(c) for c in (1e20, 1e26))
+    said = {"Chinchilla, 2024 refit": (23, 16), "DeepSeek LLM (M/6 as N)": (22, 11),
+            "Llama 3 (legend: 0.299, 0.537)": (16, 45),
+            "Chinchilla, rounded constants": (40, 150)}
+    for law, (a, b) in said.items():
+        assert low[law] == pytest.approx(a, rel=0.05), law
+        assert high[law] == pytest.approx(b, rel=0.05), law
+    assert high["Kaplan (non-embedding N)"] < 0.01 * low["Kaplan (non-embedding N)"]
+
+
 class TestRatiosAgainstFacts:
     """The numbers of 'Tokens per parameter in the wild', pinned to the fact sheet §13.3, §13.12."""
 
