@@ -30,6 +30,7 @@ from .constants import TRAINING_FLOPS_PER_PARAM_TOKEN
 from .sources import Cite
 
 __all__ = [
+    "MIN_ALLOCATION_FLOPS",
     "MUENNIGHOFF_2023",
     "DataConstrainedLaw",
     "DataConstrainedPlan",
@@ -48,6 +49,10 @@ LOW_RESOURCE_TOKENS = 5e9
 
 #: Below this many parameters or tokens an input is taken for "billions" and refused.
 MIN_RAW_COUNT = 1e4
+
+#: Below this many FLOP a budget given to :func:`optimal_allocation` is taken for a unit
+#: mistake (PF-days, say) and refused [FLOP].
+MIN_ALLOCATION_FLOPS = 1e12
 
 _RAW = {"n_params": "n_params=7e9 for 7B", "unique_tokens": "unique_tokens=5e9 for 5B tokens",
         "n_tokens": "n_tokens=1e11 for 100B tokens"}
@@ -367,7 +372,8 @@ def optimal_allocation(flops, unique_tokens, law: DataConstrainedLaw = MUENNIGHO
     >>> f"N = {plan.n_params:.2g}, D = {plan.n_tokens:.3g}, {plan.epochs:.1f} epochs"
     'N = 6.8e+09, D = 2.27e+11, 9.1 epochs'
     """
-    c = float(raw_count("flops", flops, minimum=1e12, unit="FLOP", example="flops=1e21"))
+    c = float(raw_count("flops", flops, minimum=MIN_ALLOCATION_FLOPS, unit="FLOP",
+                        example="flops=1e21"))
     u = float(_count("unique_tokens", unique_tokens, "tokens"))
     per = TRAINING_FLOPS_PER_PARAM_TOKEN
 

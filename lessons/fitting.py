@@ -38,6 +38,7 @@ from threadpoolctl import threadpool_limits
 from . import chinchilla
 from ._validate import broadcast, choose, output, positive, raw_count
 from .chinchilla import Fit
+from .constants import MIN_FLOPS
 from .sources import Cite
 
 __all__ = [
@@ -821,7 +822,7 @@ class ComputeLaw:
         >>> ComputeLaw(a=10.0, b=-0.1, c=1.5, flops_range=(1e18, 1e20), rms=0.0).predict(1e10)
         2.5
         """
-        f = raw_count("flops", flops, minimum=1e6, unit="FLOP", example="flops=1e24")
+        f = raw_count("flops", flops, minimum=MIN_FLOPS, unit="FLOP", example="flops=1e24")
         return output(self.a * f**self.b + self.c, flops)
 
     def extrapolation(self, flops) -> float:
@@ -838,7 +839,7 @@ class ComputeLaw:
         >>> round(law.extrapolation(1e23))
         1000
         """
-        f = raw_count("flops", flops, minimum=1e6, unit="FLOP", example="flops=1e24")
+        f = raw_count("flops", flops, minimum=MIN_FLOPS, unit="FLOP", example="flops=1e24")
         return float(np.max(f)) / self.flops_range[1]
 
 
@@ -878,7 +879,7 @@ def fit_compute_law(flops, loss) -> ComputeLaw:
     >>> round(law.predict(1e24), 4)
     2.0607
     """
-    x = raw_count("flops", flops, minimum=1e6, unit="FLOP", example="flops=[1e18, 1e19, 1e20]")
+    x = raw_count("flops", flops, minimum=MIN_FLOPS, unit="FLOP", example="flops=[1e18, 1e19, 1e20]")
     y = positive("loss", loss, unit="nats/token")
     x, y = (np.ravel(v) for v in broadcast(flops=x, loss=y))
     if x.size < 4 or np.unique(x).size < 2:

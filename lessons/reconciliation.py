@@ -23,7 +23,7 @@ import numpy as np
 
 from ._validate import output, positive, raw_count
 from .chinchilla import BESIROGLU_2024, Fit, get_fit
-from .constants import TRAINING_FLOPS_PER_PARAM_TOKEN
+from .constants import MIN_FLOPS, TRAINING_FLOPS_PER_PARAM_TOKEN
 from .kaplan import PEARCE_SONG_OMEGA
 from .sources import Cite
 
@@ -163,7 +163,7 @@ def non_embedding_optimum(flops_non_embedding, fit: Fit | str = BESIROGLU_2024,
     >>> round(n / 1e9, 3)
     1.0
     """
-    c = raw_count("flops_non_embedding", flops_non_embedding, minimum=1e6, unit="FLOP",
+    c = raw_count("flops_non_embedding", flops_non_embedding, minimum=MIN_FLOPS, unit="FLOP",
                   example="1e20")
     f = get_fit(fit)
     table = np.log(np.asarray(compute_at_optimum(_GRID, f, omega)))
@@ -215,8 +215,8 @@ def local_exponent(low=KAPLAN_RANGE[0], high=KAPLAN_RANGE[1], fit: Fit | str = B
     >>> round(local_exponent(1e21, 1e25), 2)          # at large budgets the embeddings fade
     0.52
     """
-    lo = float(raw_count("low", low, minimum=1e6, unit="FLOP", example="1e13"))
-    hi = float(raw_count("high", high, minimum=1e6, unit="FLOP", example="1e21"))
+    lo = float(raw_count("low", low, minimum=MIN_FLOPS, unit="FLOP", example="1e13"))
+    hi = float(raw_count("high", high, minimum=MIN_FLOPS, unit="FLOP", example="1e21"))
     if hi <= lo * 1.01 or isinstance(n_points, bool) or not isinstance(n_points, int) \
             or n_points < 3:
         raise ValueError(f"need high > low and n_points >= 3; got low={low!r}, high={high!r}, "
