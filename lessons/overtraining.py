@@ -72,6 +72,17 @@ def _n(n_params):
                      example="n_params=7e10 for a 70B model")
 
 
+def _reachable(name: str, loss, f: Fit) -> np.ndarray:
+    """A target loss [nats/token], refused at or below the fit's irreducible loss E."""
+    ell = positive(name, loss, unit="nats/token")
+    if np.any(ell <= f.E):
+        first = float(ell[ell <= f.E].flat[0] if ell.ndim else ell)
+        raise ValueError(f"{name}={first!r} [nats/token] is at or below the irreducible loss "
+                         f"E={f.E:g} of fit {f.name!r}; no model reaches it. Pass a loss above "
+                         f"{f.E:g}.")
+    return ell
+
+
 def _d(n_tokens, name="n_tokens"):
     return raw_count(name, n_tokens, minimum=MIN_RAW_COUNT, unit="tokens",
                      example=f"{name}=1.4e12 for 1.4T tokens")
@@ -343,11 +354,7 @@ def min_params_for_loss(target_loss, fit: Fit | str = BESIROGLU_2024):
     '6.86e+09'
     """
     f = get_fit(fit)
-    ell = float(positive("target_loss", target_loss, unit="nats/token"))
-    if ell <= f.E:
-        raise ValueError(f"target_loss={ell!r} [nats/token] is at or below the irreducible loss "
-                         f"E={f.E:g} of fit {f.name!r}; no model reaches it. Pass a loss above "
-                         f"{f.E:g}.")
+    ell = float(_reachable("target_loss", target_loss, f))
     return (f.A / (ell - f.E)) ** (1.0 / f.alpha)
 
 
@@ -411,13 +418,7 @@ def lifetime_optimal(target_loss, inference_tokens=0.0, fit: Fit | str = BESIROG
     '7.1e+09 1.3e+12'
     """
     f = get_fit(fit)
-    ell = positive("target_loss", target_loss, unit="nats/token")
-    if np.any(ell <= f.E):
-        first = float(ell[ell <= f.E].flat[0] if ell.ndim else ell)
-        raise ValueError(
-            f"target_loss={first!r} [nats/token] is at or below the irreducible loss "
-            f"E={f.E:g} of fit {f.name!r}; no model reaches it. Pass a loss above {f.E:g}."
-        )
+    ell = _reachable("target_loss", target_loss, f)
     d_inf = positive("inference_tokens", inference_tokens, unit="tokens", allow_zero=True)
     ell, d_inf = broadcast(target_loss=ell, inference_tokens=d_inf)
     n = np.empty(ell.shape)

@@ -626,6 +626,17 @@
                                example: name + "=1.4e12 for 1.4T tokens"});
   }
 
+  /** lessons.overtraining._reachable: a target loss, refused at or below the fit's E. */
+  function reachable(name, loss, f) {
+    var ell = positive(name, loss, {unit: "nats/token"});
+    if (ell <= f.E) {
+      fail(name + "=" + pyrepr(ell) + " [nats/token] is at or below the irreducible loss " +
+           "E=" + formatG(f.E) + " of fit " + pyrepr(f.name) + "; no model reaches it. Pass a " +
+           "loss above " + formatG(f.E) + ".");
+    }
+    return ell;
+  }
+
   var overtraining = {
     /** lessons.overtraining.tokens_per_param: D/N [tokens/parameter]. */
     tokens_per_param: function (n_params, n_tokens) {
@@ -694,23 +705,13 @@
     /** lessons.overtraining.min_params_for_loss: (A/(ℓ − E))^(1/α), infinite data [parameters]. */
     min_params_for_loss: function (target_loss, fit) {
       var f = chinchilla.get_fit(fit);
-      var ell = positive("target_loss", target_loss, {unit: "nats/token"});
-      if (ell <= f.E) {
-        fail("target_loss=" + pyrepr(ell) + " [nats/token] is at or below the irreducible loss " +
-             "E=" + formatG(f.E) + " of fit " + pyrepr(f.name) + "; no model reaches it. Pass a " +
-             "loss above " + formatG(f.E) + ".");
-      }
+      var ell = reachable("target_loss", target_loss, f);
       return Math.pow(f.A / (ell - f.E), 1.0 / f.alpha);
     },
     /** lessons.overtraining.lifetime_optimal: the (N, D) reaching ℓ with least 6ND + 2N·D_inf. */
     lifetime_optimal: function (target_loss, inference_tokens, fit) {
       var f = chinchilla.get_fit(fit);
-      var ell = positive("target_loss", target_loss, {unit: "nats/token"});
-      if (ell <= f.E) {
-        fail("target_loss=" + pyrepr(ell) + " [nats/token] is at or below the irreducible loss " +
-             "E=" + formatG(f.E) + " of fit " + pyrepr(f.name) + "; no model reaches it. Pass a " +
-             "loss above " + formatG(f.E) + ".");
-      }
+      var ell = reachable("target_loss", target_loss, f);
       var dInf = positive("inference_tokens", inference_tokens === undefined ? 0 : inference_tokens,
                           {unit: "tokens", allow_zero: true});
       var frontier = returns.allocation_for_loss(ell, f)[0];
