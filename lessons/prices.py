@@ -76,10 +76,12 @@ def _dense_peak(gpu: str) -> float:
 def _derive_price(gpu: str) -> PriceAssumption:
     base = DEEPSEEK_V3_PRICE.usd_per_device_hour
     if gpu in ("H800", _REFERENCE_GPU):
-        # DeepSeek-V3 states $2 per H800-hour; the H800 has the H100 SXM's dense compute.
+        # DeepSeek-V3 states $2 per H800-hour; the course takes the H800's dense compute to be
+        # the H100 SXM's (unverified: see lessons.hardware), so the H100 SXM starts there too.
         return PriceAssumption(base, gpu, DEEPSEEK_V3_PRICE.cite,
-                               f"DeepSeek-V3's stated ${base:g} per H800-hour (the H100 SXM's "
-                               "compute); the low end of the course's $2-4 range")
+                               f"DeepSeek-V3's stated ${base:g} per H800-hour (an H800 taken "
+                               "to have the H100 SXM's compute, unverified); the low end of the "
+                               "course's $2-4 range")
     if gpu in AWS_CAPACITY_BLOCK_PRICES:
         ratio = AWS_CAPACITY_BLOCK_PRICES[gpu] / AWS_CAPACITY_BLOCK_PRICES[_REFERENCE_GPU]
         return PriceAssumption(base * ratio, gpu, _AWS,
@@ -113,7 +115,7 @@ def default_price(gpu: str) -> PriceAssumption:
     Notes
     -----
     p(gpu) = $2 × r, with $2 the course's H100 price (DeepSeek-V3's stated assumption for the
-    H800, which has the H100 SXM's compute) and r the price ratio gpu/H100 of one AWS price
+    H800, taken to have the H100 SXM's compute: unverified) and r the price ratio gpu/H100 of one AWS price
     list where it lists both (A100, H200), else the ratio of dense BF16 peaks (FP16 for the
     V100), which prices every dense FLOP alike.
 
